@@ -1,0 +1,31 @@
+# Set-up is part of every target: a fresh machine needs only python3.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.onrecord-installed
+
+.PHONY: demo test bench lock clean
+
+demo: $(STAMP)
+	$(BIN)/onrecord extract --format table examples/summit.txt
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/extract_speed.py
+
+# Every dependency, the spaCy pipeline included, is installed from the hashed lock file.
+$(STAMP): pyproject.toml requirements/lock.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --allow-unsafe --generate-hashes --extra test --strip-extras \
+		-o requirements/lock.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

@@ -1,0 +1,167 @@
+"""Clean stage: find the article's paragraphs in scraped text and set site furniture aside.
+
+Nothing is rewritten: the result is a Layout of spans into the original text, so every
+offset found later still indexes the text as read from the file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .model import Layout, Span
+
+QUOTE_MARKS = "\"“”„«»"
+
+# Prompts and navigation that sites print around an article.
+FURNITURE_START = re.compile(
+    r"^(related( stories| articles| content| coverage)?|most (viewed|read|popular|shared)( articles| stories)?"
+    r"|recommended( for you)?|trending( now)?|advertisement|sponsored( content)?|read more|see also"
+    r"|more (from|on|stories)\b|top stories|share (this|on)\b|sign up\b|subscribe\b|follow us\b|comments?\b"
+    r"|contact us\b|please (let us know|direct|send|contact|email|note|read|share|subscribe)\b|click here\b"
+    r"|this (post|article|story) was originally\b|image( copyright| caption| source)?\b|photo:|getty images)",
+    re.IGNORECASE,
+)
+FURNITURE_ANYWHERE = re.compile(
+    r"\b(follow \S+( \S+)? on (facebook|twitter|instagram|x)\b|on (facebook|twitter|instagram)\b|email (us|him|her|them) at"
+    r"|originally (posted|published|appeared) (at|on|in)|all rights reserved|copyright (©|\d{4}|by)"
+    r"|having issues with commenting|comments or questions|sign up for|subscribe to our|newsletter)",
+    re.IGNORECASE,
+)
+SHORT_BUTTON = re.compile(r"\b(button|menu|log ?in|share|print)\b", re.IGNORECASE)
+CAPTION_CREDIT = re.compile(
+    r"\((?:[^()]*\b(?:photos?|photograph|images?|news|agency|reuters|ap|afp|epa|getty|file)\b[^()]*)\)\s*$",
+    re.IGNORECASE,
+)
+
+WIRE_SERVICES = re.compile(
+    r"^(the )?(associated press|reuters|agence france-presse|afp|ap|bloomberg( news)?|upi|united press international"
+    r"|yonhap( news agency)?|xinhua|kyodo( news)?|dpa|pa media|press association|cnn wire)$",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(r"^(?:By|BY|by)\s+(?P<name>[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|de|van|von|da|bin))*)\s*(,|$)")
+DATE_LABEL = re.compile(r"^(posted|published|updated|modified|last updated|date)( on| at)?\s*:?\s*", re.IGNORECASE)
+MONTHS = "january february march april may june july august september october november december".split()
+ISO_DATE = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
+MONTH_FIRST = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE)
+DAY_FIRST = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE)
+
+
+def layout(text: str) -> Layout:
+    """Split ``text`` into headline, content paragraphs and metadata (author, published date)."""
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        return Layout(headline=None, paragraphs=())
+    headline, body = paragraphs[0], paragraphs[1:]
+    author = published = None
+    content: list[Span] = []
+    repeated = repeated_paragraphs(text, body)
+    for span in body:
+        line = text[span.start:span.end].strip()
+        if (name := byline(line)) is not None:
+            author = author or name
+        elif (day := dateline(line)) is not None:
+            published = published or day
+        elif span in repeated or is_furniture(line):
+            continue
+        else:
+            content.append(span)
+    return Layout(headline=headline, paragraphs=tuple(content), author=author, published=published)
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Paragraphs: blocks between blank lines, cut into lines unless the block is hard-wrapped wire copy."""
+    spans: list[Span] = []
+    for block in re.finditer(r"\S(?:.|\n(?![ \t\r]*\n))*", text):
+        lines = [Span(block.start() + m.start(), block.start() + m.end()) for m in re.finditer(r"[^\n]+", block.group())]
+        if is_hard_wrapped([text[s.start:s.end] for s in lines]):
+            spans.extend(indented_paragraphs(text, lines))
+        else:
+            spans.extend(strip_span(text, s) for s in lines if text[s.start:s.end].strip())
+    return spans
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """Wire copy is wrapped at a fixed width: most lines end near the longest one."""
+    if len(lines) < 3:
+        return False
+    widths = [len(line.rstrip()) for line in lines[:-1]]
+    widest = max(widths)
+    return widest <= 100 and sum(w >= 0.7 * widest for w in widths) >= 0.8 * len(widths)
+
+
+def indented_paragraphs(text: str, lines: list[Span]) -> list[Span]:
+    """In wrapped copy a new paragraph starts on an indented line."""
+    paragraphs: list[Span] = []
+    start = lines[0].start
+    for previous, line in zip(lines, lines[1:]):
+        if text[line.start] in " \t":
+            paragraphs.append(strip_span(text, Span(start, previous.end)))
+            start = line.start
+    paragraphs.append(strip_span(text, Span(start, lines[-1].end)))
+    return paragraphs
+
+
+def strip_span(text: str, span: Span) -> Span:
+    chunk = text[span.start:span.end]
+    start = span.start + len(chunk) - len(chunk.lstrip())
+    return Span(start, span.start + len(chunk.rstrip()))
+
+
+def repeated_paragraphs(text: str, spans: list[Span]) -> set[Span]:
+    """A paragraph printed twice in a row is a photo caption (or similar), not article content."""
+    repeated: set[Span] = set()
+    for first, second in zip(spans, spans[1:]):
+        if text[first.start:first.end].strip() == text[second.start:second.end].strip():
+            repeated.update((first, second))
+    return repeated
+
+
+def is_furniture(line: str) -> bool:
+    words = len(line.split())
+    if any(mark in line for mark in QUOTE_MARKS):
+        return False
+    return bool(
+        FURNITURE_START.match(line)
+        or (words <= 30 and FURNITURE_ANYWHERE.search(line))
+        or (words <= 12 and SHORT_BUTTON.search(line) and not line.rstrip().endswith("."))
+        or (words <= 60 and CAPTION_CREDIT.search(line))
+    )
+
+
+def byline(line: str) -> str | None:
+    """The author's name from a byline line, or None."""
+    if len(line.split()) > 12 or line.endswith((".", "!", "?", "”", '"')):
+        return None
+    if WIRE_SERVICES.match(line.rstrip(".")):
+        return line.rstrip(".")
+    match = BYLINE.match(line)
+    return match.group("name").strip() if match else None
+
+
+def dateline(line: str) -> str | None:
+    """The ISO date of a 'Posted on : ...' line or a line holding only a date, or None."""
+    label = DATE_LABEL.match(line)
+    rest = line[label.end():] if label else line
+    if not label and len(line.split()) > 6:
+        return None
+    return find_date(rest)
+
+
+def find_date(text: str) -> str | None:
+    if match := ISO_DATE.search(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := MONTH_FIRST.search(text):
+        month, day, year = month_number(match.group(1)), int(match.group(2)), int(match.group(3))
+    elif match := DAY_FIRST.search(text):
+        day, month, year = int(match.group(1)), month_number(match.group(2)), int(match.group(3))
+    else:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def month_number(name: str) -> int:
+    return [m[:3] for m in MONTHS].index(name[:3].lower()) + 1

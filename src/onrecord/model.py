@@ -1,0 +1,67 @@
+"""Plain data passed between the stages. No third-party imports here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Kind = Literal["direct", "indirect", "mixed"]
+SpeakerType = Literal["person", "organization", "unknown"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets into an article's text: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read: ``text`` is exactly what was in the file."""
+
+    text: str
+    source: str = ""
+    headline: str | None = None
+    author: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the article content is, found by the clean stage."""
+
+    headline: Span | None
+    paragraphs: tuple[Span, ...]
+    author: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Who said what: one quotation or reported statement in one article."""
+
+    quote: str
+    start: int
+    end: int
+    kind: Kind
+    cue: str | None
+    speaker: str | None
+    speaker_type: SpeakerType
+    speaker_mention: str | None
+    confidence: float
+    article: str = ""
+
+    def to_dict(self) -> dict:
+        record = asdict(self)
+        return {"article": record.pop("article"), **record}

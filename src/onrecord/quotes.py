@@ -1,0 +1,338 @@
+"""Quotes stage: find what was said (direct, indirect and mixed statements) and its cue.
+
+Quotation marks are paired on the raw text, paragraph by paragraph, so a stray mark can
+never swallow the rest of an article. Reporting cues and their reported clauses come from
+the dependency parse of the sentences the parse stage selected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from .lexicon import CUE_LEMMAS, OBJECT_CONTENT_VERBS
+from .model import Kind, Layout, Span
+from .parse import Sentence
+
+CLOSERS = {"“": "”", "„": "“”", "«": "»", "\"": "\"", "‘": "’"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+MIN_OBJECT_CONTENT_WORDS = 4
+SCARE_QUOTE_MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Text between quotation marks within one paragraph."""
+
+    content: Span  # inside the marks, whitespace stripped
+    outer: Span  # with the marks (an unclosed quotation ends with its paragraph)
+    paragraph: int
+    closed: bool
+    continues: bool = False  # left open where the next paragraph opens a quotation again
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A reporting verb (or 'according to') with the head of its speaker phrase and its reported clause."""
+
+    sentence: Sentence
+    token: Token
+    text: str
+    span: Span
+    subject: Token | None
+    content: Span | None
+
+
+@dataclass
+class Draft:
+    """A statement before its speaker is resolved."""
+
+    content: Span
+    kind: Kind
+    cue: Cue | None
+    paragraph: int
+    confidence: float
+    quotation: Quotation | None = None
+    same_speaker_as: int | None = None  # index of an earlier draft whose speaker this one shares
+
+
+# --- quotation marks ---------------------------------------------------------------------
+
+
+def find_quotations(text: str, layout: Layout) -> list[Quotation]:
+    found: list[Quotation] = []
+    for index, paragraph in enumerate(layout.paragraphs):
+        found.extend(paragraph_quotations(text, paragraph, index))
+    return mark_continuations(text, layout, found)
+
+
+def paragraph_quotations(text: str, paragraph: Span, index: int) -> list[Quotation]:
+    chunk = text[paragraph.start:paragraph.end]
+    singles_allowed = not any(mark in chunk for mark in "\"“”„«»")
+    found: list[Quotation] = []
+    opened_at, closer = None, ""
+    for i, char in enumerate(chunk):
+        if opened_at is None:
+            if opens_quotation(chunk, i, singles_allowed):
+                opened_at, closer = i, CLOSERS[char]
+        elif char in closer and closes_quotation(chunk, i):
+            found.append(make_quotation(text, paragraph.start, opened_at, i + 1, index, closed=True))
+            opened_at = None
+    if opened_at is not None and len(chunk) - opened_at > 1:
+        found.append(make_quotation(text, paragraph.start, opened_at, len(chunk), index, closed=False))
+    return found
+
+
+def opens_quotation(chunk: str, i: int, singles_allowed: bool) -> bool:
+    char = chunk[i]
+    after = chunk[i + 1] if i + 1 < len(chunk) else " "
+    before = chunk[i - 1] if i else " "
+    if char in "“„«":
+        return not after.isspace() or after == " " and char == "«"
+    if char == "\"":
+        return (before.isspace() or before in "([{—–-/:") and not after.isspace()
+    if char == "‘":
+        return singles_allowed and (before.isspace() or before in "([{—–-") and after.isalpha()
+    return False
+
+
+def closes_quotation(chunk: str, i: int) -> bool:
+    """A closing mark, not an apostrophe ("don’t", "Korea’s")."""
+    if chunk[i] != "’":
+        return True
+    after = chunk[i + 1] if i + 1 < len(chunk) else " "
+    return not after.isalnum()
+
+
+def make_quotation(text: str, base: int, open_at: int, end_at: int, index: int, closed: bool) -> Quotation:
+    inner_start, inner_end = base + open_at + 1, base + end_at - (1 if closed else 0)
+    inner = text[inner_start:inner_end]
+    start = inner_start + len(inner) - len(inner.lstrip())
+    end = inner_start + len(inner.rstrip())
+    return Quotation(Span(start, max(start, end)), Span(base + open_at, base + end_at), index, closed)
+
+
+def mark_continuations(text: str, layout: Layout, found: list[Quotation]) -> list[Quotation]:
+    """An unclosed quotation runs on when the next paragraph opens with a quotation mark."""
+    marked = []
+    for quotation in found:
+        following = quotation.paragraph + 1
+        if not quotation.closed and following < len(layout.paragraphs):
+            opening = text[layout.paragraphs[following].start]
+            if opening in "“„«\"‘":
+                quotation = Quotation(quotation.content, quotation.outer, quotation.paragraph, False, continues=True)
+        marked.append(quotation)
+    return marked
+
+
+# --- cues from the parse -----------------------------------------------------------------
+
+
+def find_cues(sentences: list[Sentence], quotations: list[Quotation]) -> list[Cue]:
+    inside = [q.outer for q in quotations]
+    cues: list[Cue] = []
+    for sentence in sentences:
+        if sentence.tokens is None:
+            continue
+        for token in sentence.tokens:
+            at = sentence.char(token)
+            if any(q.start <= at < q.end for q in inside):
+                continue  # speech reported inside a quotation belongs to the quotation
+            cue = make_cue(sentence, token)
+            if cue is not None:
+                cues.append(cue)
+    return cues
+
+
+def make_cue(sentence: Sentence, token: Token) -> Cue | None:
+    if token.lower_ == "according":
+        followed_by_to = token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
+        return according_to_cue(sentence, token) if followed_by_to else None
+    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in CUE_LEMMAS:
+        return None
+    return Cue(sentence, token, token.text, sentence.token_span(token, token), subject_of(token), reported_clause(sentence, token))
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's subject, climbing through 'adding', 'and said', 'who said' to the clause that has one."""
+    for _ in range(3):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head
+            return subject
+        if verb.dep_ not in ("conj", "advcl", "xcomp", "ccomp", "relcl") or verb.head is verb:
+            return None
+        if verb.dep_ == "relcl":
+            return verb.head
+        verb = verb.head
+    return None
+
+
+def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
+    """The clause the verb reports: its complement clause, or for 'suggest'-verbs a long object."""
+    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX")), None)
+    if clause is None and verb.lemma_.lower() in OBJECT_CONTENT_VERBS:
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None and len(list(obj.subtree)) >= MIN_OBJECT_CONTENT_WORDS:
+            clause = obj
+    if clause is None:
+        return None
+    tokens = [t for t in clause.subtree if t.i != verb.i]
+    while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ in ("that", "if", "whether") or tokens[0].is_punct):
+        tokens.pop(0)
+    if not tokens:
+        return None
+    return clause_span(sentence, tokens, verb)
+
+
+def clause_span(sentence: Sentence, tokens: list[Token], verb: Token) -> Span:
+    """Character span of a clause; one that ends on a quotation keeps the closing mark."""
+    first, last = tokens[0], tokens[-1]
+    after = [t for t in sentence.tokens if t.i > last.i]
+    if first.i > verb.i and all(t.is_punct for t in after):
+        last = after[-1] if after else last
+    while last.i > first.i and last.is_punct and not is_closing_quote(last):
+        last = last.doc[last.i - 1]
+    return sentence.token_span(first, last)
+
+
+def is_closing_quote(token: Token) -> bool:
+    return token.text in ("”", "»", "’") or token.text == '"' and token.i > 0 and not token.nbor(-1).is_space
+
+
+def according_to_cue(sentence: Sentence, token: Token) -> Cue | None:
+    to = token.nbor(1)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    phrase = {t.i for t in token.subtree} | {t.i for t in to.subtree}
+    rest = [t for t in sentence.tokens if t.i not in phrase]
+    while rest and rest[0].is_punct:
+        rest.pop(0)
+    while rest and rest[-1].is_punct and rest[-1].text in ",;:—–-":
+        rest.pop()
+    content = sentence.token_span(rest[0], rest[-1]) if len(rest) >= 3 else None
+    return Cue(sentence, token, "according to", sentence.token_span(token, to), source, content)
+
+
+# --- statements --------------------------------------------------------------------------
+
+
+def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quotation], cues: list[Cue]) -> list[Draft]:
+    """Pair quotations and reported clauses with their cues, in text order."""
+    drafts: list[Draft] = []
+    absorbed: set[Quotation] = set()
+    attributed: dict[Quotation, Cue] = {}
+    for cue in cues:
+        if cue.content is None:
+            continue
+        holding = [q for q in quotations if q.outer.overlaps(cue.content)]
+        inner = [q for q in holding if covers(q, cue.content)]
+        if inner:
+            attributed.setdefault(inner[0], cue)  # 'Lee said, “...”': the clause is the quotation
+            continue
+        content = cue.content
+        for q in holding:
+            content = Span(min(content.start, q.outer.start), max(content.end, q.outer.end if q.closed else q.content.end))
+            absorbed.add(q)
+        kind = "mixed" if holding else "indirect"
+        drafts.append(Draft(content, kind, cue, cue.sentence.paragraph, 0.8 if holding else 0.7))
+    for quotation in quotations:
+        if quotation in absorbed:
+            continue
+        cue = attributed.get(quotation) or framing_cue(text, quotation, sentences, cues, quotations)
+        if cue is None and is_scare_quote(text, quotation, sentences):
+            continue
+        drafts.append(Draft(quotation.content, "direct", cue, quotation.paragraph, 0.9 if cue else 0.6, quotation))
+    drafts.sort(key=lambda d: d.content.start)
+    return drop_reports_of_reports(link_uncued(drafts, quotations))
+
+
+def covers(quotation: Quotation, clause: Span) -> bool:
+    """The reported clause is the quotation itself ('Lee said, “...”'), not a clause quoting part of it."""
+    return clause.start >= quotation.outer.start
+
+
+def framing_cue(text: str, quotation: Quotation, sentences: list[Sentence], cues: list[Cue], quotations: list[Quotation]) -> Cue | None:
+    """The cue in the sentence around a quotation: '“...,” he said.' or 'He said: “...”'."""
+    same = [q for q in quotations if q.paragraph == quotation.paragraph and q is not quotation]
+    frame_end = min([q.outer.start for q in same if q.outer.start >= quotation.outer.end]
+                    + [sentence_end_after(sentences, quotation.outer.end, quotation.paragraph)])
+    frame_start = max([q.outer.end for q in same if q.outer.end <= quotation.outer.start]
+                      + [sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)])
+    candidates = [c for c in cues if c.sentence.paragraph == quotation.paragraph
+                  and (c.content is None or c.content.overlaps(quotation.outer))]
+    after = [c for c in candidates if quotation.outer.end <= c.span.start < frame_end]
+    if after:
+        return min(after, key=lambda c: c.span.start)
+    before = [c for c in candidates if frame_start <= c.span.start and c.span.end <= quotation.outer.start]
+    if before:
+        cue = max(before, key=lambda c: c.span.start)
+        between = text[cue.span.end:quotation.outer.start].strip()
+        if not between or between.endswith((",", ":", "—", "–")) and len(between.split()) <= 5:
+            return cue
+    return None
+
+
+def sentence_end_after(sentences: list[Sentence], at: int, paragraph: int) -> int:
+    """End of the sentence that holds the text right after ``at`` (at least to a sentence end)."""
+    ends = [s.span.end for s in sentences if s.paragraph == paragraph and s.span.end > at]
+    return min(ends, default=at)
+
+
+def sentence_start_before(sentences: list[Sentence], at: int, paragraph: int) -> int:
+    starts = [s.span.start for s in sentences if s.paragraph == paragraph and s.span.start <= at]
+    return max(starts, default=at)
+
+
+def is_scare_quote(text: str, quotation: Quotation, sentences: list[Sentence]) -> bool:
+    """A short quoted phrase inside a sentence ('a desire to “revitalize” the economy') or a title."""
+    words = text[quotation.content.start:quotation.content.end].split()
+    start = sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)
+    lead = text[start:quotation.outer.start].strip()
+    embedded = bool(lead) and not lead.endswith((",", ":", "—", "–"))
+    if len(words) <= SCARE_QUOTE_MAX_WORDS and (embedded or not quotation.closed or len(words) <= 2):
+        return True
+    return all(w[:1].isupper() or not w[:1].isalpha() for w in words) and not re.search(r"[.!?,]$", words[-1])
+
+
+def link_uncued(drafts: list[Draft], quotations: list[Quotation]) -> list[Draft]:
+    """A quotation without its own cue shares the speaker of the quotation beside it or before it."""
+    for i, draft in enumerate(drafts):
+        if draft.cue is not None:
+            continue
+        neighbour = uncued_source(drafts, i)
+        if neighbour is not None:
+            draft.same_speaker_as = neighbour
+            draft.confidence = 0.8
+    return drafts
+
+
+def uncued_source(drafts: list[Draft], i: int) -> int | None:
+    """The nearest draft with a speaker: earlier in the paragraph, later in it, then up to two paragraphs back."""
+    paragraph = drafts[i].paragraph
+    has_speaker = [j for j, d in enumerate(drafts) if j != i and (d.cue is not None or d.same_speaker_as is not None and j < i)]
+    for accept in (lambda j: j < i and drafts[j].paragraph == paragraph,
+                   lambda j: j > i and drafts[j].paragraph == paragraph,
+                   lambda j: j < i and paragraph - drafts[j].paragraph <= 2):
+        chosen = [j for j in has_speaker if accept(j)]
+        if chosen:
+            return max(chosen) if chosen[0] < i else min(chosen)
+    return None
+
+
+def drop_reports_of_reports(drafts: list[Draft]) -> list[Draft]:
+    """'Media reported that Kim told Xi that ...': keep Kim's statement, not the report of it."""
+    kept = []
+    for draft in drafts:
+        nested = [d for d in drafts if d is not draft and d.cue is not None and draft.content.contains(d.cue.span)
+                  and d.kind != "direct" and draft.content.contains(d.content)]
+        if not nested:
+            kept.append(draft)
+    for draft in kept:
+        if draft.same_speaker_as is not None:
+            draft.same_speaker_as = kept.index(drafts[draft.same_speaker_as]) if drafts[draft.same_speaker_as] in kept else None
+    return kept

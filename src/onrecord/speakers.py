@@ -1,0 +1,258 @@
+"""Speakers stage: turn the phrase before a cue ('he', 'Moon', 'a ministry spokesman') into who spoke.
+
+Every person the article names is gathered first, with all spellings of the name, so a surname
+or a pronoun can be resolved to the fullest name the article gives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import astuple, dataclass, field
+
+from spacy.tokens import Token
+
+from .lexicon import FEMALE_TITLES, GROUP_PRONOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
+from .model import SpeakerType, Span
+from .parse import Sentence
+
+ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
+PRONOUN_WINDOW_PARAGRAPHS = 3
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str | None
+    type: SpeakerType
+    mention: str | None
+
+
+@dataclass
+class Person:
+    """One person named in the article, with every spelling seen."""
+
+    spellings: Counter = field(default_factory=Counter)
+    parts: tuple[str, ...] = ()
+    gender: str | None = None
+    first_seen: int = 0
+
+    @property
+    def name(self) -> str:
+        full = [s for s in self.spellings if len(s.split()) > 1] or list(self.spellings)
+        return max(full, key=lambda s: (self.spellings[s], -full.index(s)))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named (or spoken of) at a position; subjects make the best antecedents."""
+
+    at: int
+    paragraph: int
+    person: Person
+    subject: bool
+
+
+def fold(name: str) -> str:
+    """Spelling-insensitive key: 'Kim Jong-un', 'Kim Jong Un' and 'KIM JONG UN' fold alike."""
+    return re.sub(r"[\s\-‐‑.]+", "", name.lower())
+
+
+def name_parts(name: str) -> tuple[str, ...]:
+    return tuple(fold(p) for p in name.split() if len(p.strip(".")) > 1)
+
+
+def whole_words(text: str, start: int, end: int) -> str:
+    """Widen a name to whole words, so a tokenizer's 'Jae' '-' 'in' is read as 'Jae-in'."""
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-‐" and start > 1 and text[start - 2].isalnum()):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "-‐" and end + 1 < len(text) and text[end + 1].isalnum()):
+        end += 1
+    return text[start:end]
+
+
+def clean_name(text: str) -> tuple[str, set[str]]:
+    """Drop titles, possessives and brackets: 'Chairman Kim Jong Un’s' -> ('Kim Jong Un', {'chairman'})."""
+    text = re.sub(r"[’']s$", "", text.strip()).replace("[", " ").replace("]", " ")
+    words = text.split()
+    titles = set()
+    while words and words[0].lower() in TITLES:
+        titles.add(words.pop(0).lower())
+    while words and not words[-1][:1].isupper():
+        words.pop()
+    return " ".join(words), titles
+
+
+class People:
+    """The persons of one article and where each is mentioned."""
+
+    def __init__(self) -> None:
+        self.persons: list[Person] = []
+        self.mentions: list[Mention] = []
+
+    # --- gathering names ---
+
+    def add_name(self, text: str, at: int, weight: float = 1.0) -> Person | None:
+        name, titles = clean_name(text)
+        if not name or not name[0].isupper():
+            return None
+        person = self.find_full(name) if len(name.split()) > 1 else self.find_part(name, at)
+        if person is None:
+            person = Person(parts=name_parts(name), first_seen=at)
+            self.persons.append(person)
+        if len(name.split()) > 1 and len(name_parts(name)) > len(person.parts):
+            person.parts = name_parts(name)
+        person.spellings[name] += weight
+        person.gender = person.gender or title_gender(titles)
+        return person
+
+    def find_full(self, name: str) -> Person | None:
+        key, parts = fold(name), name_parts(name)
+        for person in self.persons:
+            known = {fold(s) for s in person.spellings}
+            if key in known or len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
+                return person
+        single = [p for p in self.persons if len(p.parts) == 1 and p.parts[0] in (parts[0], parts[-1])]
+        return single[0] if len(single) == 1 else None
+
+    def find_part(self, name: str, at: int) -> Person | None:
+        """A surname or given name alone: the person of that name mentioned last before ``at``."""
+        part = fold(name)
+        matching = [p for p in self.persons if part in (p.parts[:1] + p.parts[-1:])]
+        if len(matching) <= 1:
+            return matching[0] if matching else None
+        before = [m for m in self.mentions if m.at < at and m.person in matching]
+        if before:
+            return before[-1].person
+        return min(matching, key=lambda p: p.first_seen)
+
+    def mention(self, at: int, paragraph: int, person: Person, subject: bool) -> None:
+        self.mentions.append(Mention(at, paragraph, person, subject))
+        self.mentions.sort(key=lambda m: m.at)
+
+    # --- pronouns ---
+
+    def antecedent(self, pronoun: str, at: int, paragraph: int) -> Person | None:
+        """The person a pronoun means: the latest subject before it, not merely the nearest name."""
+        gender = PERSON_PRONOUNS.get(pronoun.lower())
+        near = [m for m in self.mentions if m.at < at and paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS
+                and (gender is None or m.person.gender in (None, gender))]
+        for pick in ([m for m in near if m.subject], near):
+            if pick:
+                person = pick[-1].person
+                if gender and person.gender is None:
+                    person.gender = gender
+                return person
+        return None
+
+
+def title_gender(titles: set[str]) -> str | None:
+    if titles & MALE_TITLES:
+        return "m"
+    if titles & FEMALE_TITLES:
+        return "f"
+    return None
+
+
+def gather_people(text: str, sentences: list[Sentence], quoted: list[Span], headline: str | None) -> People:
+    """Every PERSON the parser found, plus where known names recur in sentences left unparsed."""
+    people = People()
+    found: list[tuple[int, int, str, bool]] = []
+    for sentence in sentences:
+        if sentence.tokens is None:
+            continue
+        for ent in sentence.tokens.ents:
+            if ent.label_ == "PERSON":
+                span = sentence.token_span(ent[0], ent[-1])
+                outside = not any(q.start <= span.start < q.end for q in quoted)
+                found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end), outside and is_main_subject(ent.root)))
+    for at, paragraph, text, subject in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
+        people.add_name(text, at)
+    for at, paragraph, text, subject in sorted(found):
+        person = people.find_full(clean_name(text)[0]) if len(clean_name(text)[0].split()) > 1 else people.find_part(clean_name(text)[0], at)
+        if person is not None and not any(q.start <= at < q.end for q in quoted):
+            people.mention(at, paragraph, person, subject)
+    if headline:
+        for person in people.persons:
+            for spelling in list(person.spellings):
+                if len(spelling.split()) > 1 and spelling in headline:
+                    person.spellings[spelling] += 0.5
+    note_unparsed_mentions(people, text, sentences)
+    return people
+
+
+def is_main_subject(token: Token) -> bool:
+    return token.dep_ in ("nsubj", "nsubjpass") and (token.head.dep_ == "ROOT" or token.head.head.dep_ == "ROOT")
+
+
+def note_unparsed_mentions(people: People, text: str, sentences: list[Sentence]) -> None:
+    """Known names in sentences that were not parsed still count as mentions (a leading one as subject)."""
+    forms: dict[str, Person] = {}
+    for person in people.persons:
+        words = person.name.split()
+        for form in (*person.spellings, words[0], words[-1]):
+            forms.setdefault(form, person)
+    if not forms:
+        return
+    pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b")
+    for sentence in sentences:
+        if sentence.tokens is not None:
+            continue
+        for match in pattern.finditer(text, sentence.span.start, sentence.span.end):
+            leading = match.start() - sentence.span.start < 40
+            people.mention(match.start(), sentence.paragraph, forms[match.group(1)], subject=leading)
+
+
+# --- speakers of cues ---
+
+
+def speaker_of(text: str, subject: Token | None, sentence: Sentence, people: People) -> Speaker:
+    """Who the subject phrase of a cue names."""
+    if subject is None:
+        return Speaker(None, "unknown", None)
+    phrase = core_phrase(subject)
+    mention = whole_words(text, *astuple(sentence.token_span(phrase[0], phrase[-1])))
+    at = sentence.char(subject)
+    if subject.pos_ == "PRON":
+        return pronoun_speaker(subject.text, at, sentence, people)
+    name_tokens = person_name_tokens(subject)
+    if name_tokens:
+        name = whole_words(text, *astuple(sentence.token_span(name_tokens[0], name_tokens[-1])))
+        person = people.add_name(name, at, weight=0)
+        if person is not None:
+            people.mention(at, sentence.paragraph, person, subject=True)
+            return Speaker(person.name, "person", mention)
+    if subject.ent_type_ in ORG_LABELS or subject.lemma_.lower() in ORG_NOUNS:
+        return Speaker(mention, "organization", mention)
+    if subject.lemma_.lower() in PERSON_NOUNS or subject.lower_ in PERSON_NOUNS:
+        return Speaker(mention, "person", mention)
+    return Speaker(mention, "unknown", mention)
+
+
+def core_phrase(head: Token) -> list[Token]:
+    """The head noun and what precedes it in its phrase ('a ministry spokesman'), without clauses after it."""
+    left = [t for t in head.lefts if t.dep_ not in ("punct", "cc", "prep", "relcl", "acl", "advmod")]
+    return sorted({t for l in left for t in l.subtree} | {head}, key=lambda t: t.i)
+
+
+def person_name_tokens(head: Token) -> list[Token]:
+    """Tokens of a PERSON entity at the head of a subject phrase or in its apposition."""
+    for token in [head, *[c for c in head.children if c.dep_ == "appos"]]:
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None and ent.label_ == "PERSON":
+            return list(ent)
+    if head.pos_ == "PROPN" and head.ent_type_ not in ORG_LABELS:
+        run = [head]
+        while run[0].i > 0 and run[0].nbor(-1).pos_ == "PROPN" and run[0].nbor(-1).lower_ not in TITLES:
+            run.insert(0, run[0].nbor(-1))
+        return run
+    return []
+
+
+def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, people: People) -> Speaker:
+    if pronoun.lower() in GROUP_PRONOUNS or pronoun.lower() not in PERSON_PRONOUNS:
+        return Speaker(None, "unknown", pronoun)
+    person = people.antecedent(pronoun, at, sentence.paragraph)
+    if person is None:
+        return Speaker(None, "unknown", pronoun)
+    people.mention(at, sentence.paragraph, person, subject=True)
+    return Speaker(person.name, "person", pronoun)
