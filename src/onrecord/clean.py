@@ -34,6 +34,10 @@ CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 
+# "WASHINGTON (AP) — ", "(SEOUL, South Korea) — ": where and from whom, not part of the first sentence.
+DATELINE_PREFIX = re.compile(
+    r"\(?[A-Z][A-Z.'’ -]+(,\s*[A-Z][\w.' -]*)*\)?\s*(\((AP|Reuters|AFP|dpa|UPI|CNN)\)\s*)?[—–-]{1,2}\s+"
+)
 WIRE_SERVICES = re.compile(
     r"^(the )?(associated press|reuters|agence france-presse|afp|ap|bloomberg( news)?|upi|united press international"
     r"|yonhap( news agency)?|xinhua|kyodo( news)?|dpa|pa media|press association|cnn wire)$",
@@ -66,7 +70,14 @@ def layout(text: str) -> Layout:
             continue
         else:
             content.append(span)
+    if content:
+        content[0] = after_dateline(text, content[0])
     return Layout(headline=headline, paragraphs=tuple(content), author=author, published=published)
+
+
+def after_dateline(text: str, paragraph: Span) -> Span:
+    match = DATELINE_PREFIX.match(text, paragraph.start, paragraph.end)
+    return Span(match.end(), paragraph.end) if match and match.end() < paragraph.end else paragraph
 
 
 def split_paragraphs(text: str) -> list[Span]:

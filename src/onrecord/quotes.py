@@ -212,7 +212,7 @@ def according_to_cue(sentence: Sentence, token: Token) -> Cue | None:
     rest = [t for t in sentence.tokens if t.i not in phrase]
     while rest and rest[0].is_punct:
         rest.pop(0)
-    while rest and rest[-1].is_punct and rest[-1].text in ",;:—–-":
+    while rest and rest[-1].is_punct and not is_closing_quote(rest[-1]):
         rest.pop()
     content = sentence.token_span(rest[0], rest[-1]) if len(rest) >= 3 else None
     return Cue(sentence, token, "according to", sentence.token_span(token, to), source, content)

@@ -235,11 +235,12 @@ def core_phrase(head: Token) -> list[Token]:
 
 
 def person_name_tokens(head: Token) -> list[Token]:
-    """Tokens of a PERSON entity at the head of a subject phrase or in its apposition."""
-    for token in [head, *[c for c in head.children if c.dep_ == "appos"]]:
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is not None and ent.label_ == "PERSON":
-            return list(ent)
+    """Tokens of the PERSON entity in a subject phrase ('leader Moon Jae-in') or its apposition."""
+    appositions = [c for c in head.children if c.dep_ == "appos"]
+    for phrase in [core_phrase(head), *map(core_phrase, appositions)]:
+        ents = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start <= phrase[-1].i and phrase[0].i < e.end]
+        if ents:
+            return list(ents[-1])
     if head.pos_ == "PROPN" and head.ent_type_ not in ORG_LABELS:
         run = [head]
         while run[0].i > 0 and run[0].nbor(-1).pos_ == "PROPN" and run[0].nbor(-1).lower_ not in TITLES:

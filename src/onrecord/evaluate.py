@@ -1,0 +1,123 @@
+"""Score extracted statements against a hand-annotated gold file (the format of seeds/gold.jsonl).
+
+A predicted statement matches a gold one of the same article when their spans overlap by at
+least half of each span's length; matching is one-to-one. Gold lines marked ``optional`` are
+neither required nor counted as false positives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .model import Statement
+
+KINDS = ("direct", "indirect", "mixed")
+
+
+@dataclass
+class Tally:
+    predicted: int = 0
+    gold: int = 0
+    matched_predicted: int = 0
+    matched_gold: int = 0
+    right_speaker: int = 0
+
+    def scores(self) -> dict:
+        precision = self.matched_predicted / self.predicted if self.predicted else 0.0
+        recall = self.matched_gold / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        speaker = self.right_speaker / self.matched_gold if self.matched_gold else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+                "speaker_accuracy": round(speaker, 4), "predicted": self.predicted, "gold": self.gold,
+                "matched": self.matched_gold}
+
+
+@dataclass
+class Report:
+    overall: Tally = field(default_factory=Tally)
+    kinds: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k in KINDS})
+    misses: list[dict] = field(default_factory=list)
+    false_positives: list[Statement] = field(default_factory=list)
+    wrong_speakers: list[tuple[Statement, dict]] = field(default_factory=list)
+
+    def scores(self) -> dict:
+        return {"overall": self.overall.scores(), **{k: t.scores() for k, t in self.kinds.items()}}
+
+
+def load_gold(path: str) -> dict[str, list[dict]]:
+    """Gold statements by article file name."""
+    by_article: dict[str, list[dict]] = defaultdict(list)
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read gold file: {error}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            by_article[Path(record["article"]).name].append(record)
+            int(record["start"]), int(record["end"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise InputError(path, f"line {number} is not a gold statement ({error})") from None
+    return by_article
+
+
+def fold_name(name: str | None) -> str:
+    return re.sub(r"[\s\-‐]+", " ", (name or "").lower()).strip()
+
+
+def overlaps_enough(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    overlap = min(a_end, b_end) - max(a_start, b_start)
+    return overlap > 0 and 2 * overlap >= (a_end - a_start) and 2 * overlap >= (b_end - b_start)
+
+
+def match(predicted: list[Statement], gold: list[dict]) -> list[tuple[int, int]]:
+    """One-to-one pairs (predicted index, gold index), largest overlaps first."""
+    candidates = sorted(
+        ((min(p.end, g["end"]) - max(p.start, g["start"]), i, j)
+         for i, p in enumerate(predicted) for j, g in enumerate(gold)
+         if overlaps_enough(p.start, p.end, g["start"], g["end"])),
+        reverse=True,
+    )
+    used_p, used_g, pairs = set(), set(), []
+    for _, i, j in candidates:
+        if i not in used_p and j not in used_g:
+            used_p.add(i), used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def score_article(report: Report, predicted: list[Statement], gold: list[dict]) -> None:
+    required = [g for g in gold if not g.get("optional")]
+    optional = [g for g in gold if g.get("optional")]
+    pairs = match(predicted, required)
+    matched_p = {i for i, _ in pairs}
+    leftover = [p for i, p in enumerate(predicted) if i not in matched_p]
+    excused = {i for i, _ in match(leftover, optional)}
+    counted = [p for i, p in enumerate(leftover) if i not in excused]
+    for statement in [predicted[i] for i in matched_p] + counted:
+        report.overall.predicted += 1
+        report.kinds[statement.kind].predicted += 1
+    report.false_positives.extend(counted)
+    for g in required:
+        report.overall.gold += 1
+        report.kinds[g["kind"]].gold += 1
+    matched_g = {j for _, j in pairs}
+    report.misses.extend(g for j, g in enumerate(required) if j not in matched_g)
+    for i, j in pairs:
+        p, g = predicted[i], required[j]
+        report.overall.matched_predicted += 1
+        report.kinds[p.kind].matched_predicted += 1
+        report.overall.matched_gold += 1
+        report.kinds[g["kind"]].matched_gold += 1
+        if fold_name(p.speaker) == fold_name(g["speaker"]):
+            report.overall.right_speaker += 1
+            report.kinds[g["kind"]].right_speaker += 1
+        else:
+            report.wrong_speakers.append((p, g))
