@@ -52,6 +52,10 @@ TITLES = {
     "executive", "ceo", "director", "spokesman", "spokeswoman", "spokesperson", "ambassador", "commissioner",
     "lt", "lt.", "col", "col.", "sgt", "sgt.", "capt", "capt.", "adm", "adm.", "sir", "dame", "lord", "lady",
     "rev", "rev.", "father", "sheikh", "premier", "speaker", "coach", "manager", "candidate", "nominee",
+    "treasurer", "councillor", "councilor", "councilman", "councilwoman", "alderman", "deputy", "attorney",
+    "engineer", "inspector", "superintendent", "sheriff", "detective", "officer", "sergeant", "captain",
+    "admiral", "marshal", "colonel", "lieutenant", "major", "commander", "bishop", "cardinal", "rabbi", "imam",
+    "dean", "principal", "economist", "analyst", "lawyer", "emperor", "empress", "duke", "duchess", "count",
 }
 MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "father", "chairman", "spokesman"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "chairwoman", "spokeswoman"}

@@ -63,12 +63,24 @@ def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> l
     """Split the content paragraphs into sentences and parse those that may carry a statement."""
     splitter = Sentencizer()
     found: list[Sentence] = []
+    wanted: list[bool] = []
     for index, paragraph in enumerate(layout.paragraphs):
         doc = splitter(nlp.make_doc(text[paragraph.start:paragraph.end]))
         for sent in doc.sents:
             span = Span(paragraph.start + sent.start_char, paragraph.start + sent.end_char)
-            found.append(Sentence(span, index, tokens=sent if needs_parse(sent, span, quotes) else None))
+            found.append(Sentence(span, index, tokens=sent))
+            wanted.append(needs_parse(sent, span, quotes))
+    # The sentence before a statement often introduces its speaker ('Smith, 54, runs the firm.').
+    context = [i for i in range(len(found) - 1) if wanted[i + 1] and not wanted[i] and names_someone(found[i].tokens)]
+    for i in context:
+        wanted[i] = True
+    found = [s if keep else Sentence(s.span, s.paragraph) for s, keep in zip(found, wanted)]
     return parse_selected(nlp, found)
+
+
+def names_someone(sent: TokenSpan) -> bool:
+    """A capitalised word after the first one: the sentence may name a person."""
+    return any(t.is_title for t in sent[1:])
 
 
 def needs_parse(sent: TokenSpan, span: Span, quotes: list[Span]) -> bool:

@@ -274,7 +274,19 @@ def framing_cue(text: str, quotation: Quotation, sentences: list[Sentence], cues
         between = text[cue.span.end:quotation.outer.start].strip()
         if not between or between.endswith((",", ":", "—", "–")) and len(between.split()) <= 5:
             return cue
-    return None
+    return introducing_cue(text, quotation, sentences, cues)
+
+
+def introducing_cue(text: str, quotation: Quotation, sentences: list[Sentence], cues: list[Cue]) -> Cue | None:
+    """'... and said:' closing the paragraph before one that opens with a quotation."""
+    paragraph_start = min(s.span.start for s in sentences if s.paragraph == quotation.paragraph)
+    if quotation.outer.start != paragraph_start:
+        return None
+    previous = [s for s in sentences if s.paragraph == quotation.paragraph - 1]
+    if not previous or not text[previous[-1].span.start:previous[-1].span.end].rstrip().endswith(":"):
+        return None
+    inside = [c for c in cues if c.content is None and previous[-1].span.contains(c.span)]
+    return inside[-1] if inside else None
 
 
 def sentence_end_after(sentences: list[Sentence], at: int, paragraph: int) -> int:
@@ -314,6 +326,11 @@ def link_uncued(drafts: list[Draft], quotations: list[Quotation]) -> list[Draft]
 def uncued_source(drafts: list[Draft], i: int) -> int | None:
     """The nearest draft with a speaker: earlier in the paragraph, later in it, then up to two paragraphs back."""
     paragraph = drafts[i].paragraph
+    quotation = drafts[i].quotation
+    if quotation is not None and quotation.continues:
+        carried_on = [j for j in range(i + 1, len(drafts)) if drafts[j].paragraph == paragraph + 1]
+        if carried_on and drafts[carried_on[0]].cue is not None:
+            return carried_on[0]
     has_speaker = [j for j, d in enumerate(drafts) if j != i and (d.cue is not None or d.same_speaker_as is not None and j < i)]
     for accept in (lambda j: j < i and drafts[j].paragraph == paragraph,
                    lambda j: j > i and drafts[j].paragraph == paragraph,

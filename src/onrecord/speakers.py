@@ -75,7 +75,7 @@ def clean_name(text: str) -> tuple[str, set[str]]:
     text = re.sub(r"[’']s$", "", text.strip()).replace("[", " ").replace("]", " ")
     words = text.split()
     titles = set()
-    while words and words[0].lower() in TITLES:
+    while words and (words[0].lower() in TITLES or not words[0][:1].isupper()):
         titles.add(words.pop(0).lower())
     while words and not words[-1][:1].isupper():
         words.pop()
@@ -95,7 +95,7 @@ class People:
         name, titles = clean_name(text)
         if not name or not name[0].isupper():
             return None
-        person = self.find_full(name) if len(name.split()) > 1 else self.find_part(name, at)
+        person = self.find_name(name, at)
         if person is None:
             person = Person(parts=name_parts(name), first_seen=at)
             self.persons.append(person)
@@ -104,6 +104,9 @@ class People:
         person.spellings[name] += weight
         person.gender = person.gender or title_gender(titles)
         return person
+
+    def find_name(self, name: str, at: int) -> Person | None:
+        return self.find_full(name) if len(name.split()) > 1 else self.find_part(name, at)
 
     def find_full(self, name: str) -> Person | None:
         key, parts = fold(name), name_parts(name)
@@ -160,15 +163,14 @@ def gather_people(text: str, sentences: list[Sentence], quoted: list[Span], head
     for sentence in sentences:
         if sentence.tokens is None:
             continue
-        for ent in sentence.tokens.ents:
-            if ent.label_ == "PERSON":
-                span = sentence.token_span(ent[0], ent[-1])
-                outside = not any(q.start <= span.start < q.end for q in quoted)
-                found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end), outside and is_main_subject(ent.root)))
-    for at, paragraph, text, subject in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
-        people.add_name(text, at)
-    for at, paragraph, text, subject in sorted(found):
-        person = people.find_full(clean_name(text)[0]) if len(clean_name(text)[0].split()) > 1 else people.find_part(clean_name(text)[0], at)
+        for name in [*(e for e in sentence.tokens.ents if e.label_ == "PERSON"), *titled_names(sentence.tokens)]:
+            span = sentence.token_span(name[0], name[-1])
+            outside = not any(q.start <= span.start < q.end for q in quoted)
+            found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end), outside and is_main_subject(name.root)))
+    for at, paragraph, name, subject in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
+        people.add_name(name, at)
+    for at, paragraph, name, subject in sorted(set(found)):
+        person = people.find_name(clean_name(name)[0], at)
         if person is not None and not any(q.start <= at < q.end for q in quoted):
             people.mention(at, paragraph, person, subject)
     if headline:
@@ -178,6 +180,19 @@ def gather_people(text: str, sentences: list[Sentence], quoted: list[Span], head
                     person.spellings[spelling] += 0.5
     note_unparsed_mentions(people, text, sentences)
     return people
+
+
+def titled_names(tokens) -> list:
+    """'Mayor Ines Caldera': a capitalised title followed by proper nouns names a person, whatever NER says."""
+    names = []
+    for token in tokens:
+        if token.is_title and token.lower_ in TITLES and token.lower_ != "the":
+            end = token.i + 1
+            while end < len(token.doc) and token.doc[end].pos_ == "PROPN" and token.doc[end].lower_ not in TITLES:
+                end += 1
+            if end - token.i >= 3:  # at least a given name and a surname
+                names.append(token.doc[token.i + 1:end])
+    return names
 
 
 def is_main_subject(token: Token) -> bool:

@@ -1,0 +1,36 @@
+"""Shared fixtures: the spaCy pipeline is loaded once per test session."""
+
+from pathlib import Path
+
+import pytest
+
+from onrecord import extract
+from onrecord.parse import load_model
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
+CORPORA = SHARED / "corpora"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def statements_of(nlp):
+    """Extract from ``text`` and check the offset contract on every statement."""
+
+    def run(text: str):
+        found = extract(text, model=nlp)
+        for s in found:
+            assert text[s.start:s.end] == s.quote
+        return found
+
+    return run
+
+
+def by_quote(statements, fragment: str):
+    matches = [s for s in statements if fragment in s.quote]
+    assert len(matches) == 1, f"{fragment!r} in {[s.quote for s in statements]}"
+    return matches[0]

@@ -1,0 +1,58 @@
+"""Scraped text: furniture lines, bylines and datelines."""
+
+from onrecord.clean import layout, split_paragraphs
+
+SCRAPED = """Flood Defences Finished Ahead of Winter
+
+Posted on : 2024-10-02 09:30 CET Modified on : 2024-10-03 11:00 CET
+Workers finish a barrier on the river bank on Tuesday. (City News Agency)
+Workers finish a barrier on the river bank on Tuesday. (City News Agency)
+
+Engineer Rosa Lind said the new barrier would hold back a once-in-a-century flood.
+
+Follow Rosa Lind on Facebook, Twitter at @rosalind, or email her at
+
+Share this article
+
+Related stories
+
+Most viewed articles
+
+By Jonas Weber, staff reporter
+"""
+
+
+def paragraphs_of(text):
+    found = layout(text)
+    return [text[p.start:p.end] for p in found.paragraphs], found
+
+
+def test_clean_furniture_is_not_content():
+    paragraphs, _ = paragraphs_of(SCRAPED)
+    assert paragraphs == ["Engineer Rosa Lind said the new barrier would hold back a once-in-a-century flood."]
+
+
+def test_clean_byline_and_dateline_become_metadata():
+    _, found = paragraphs_of(SCRAPED)
+    assert found.author == "Jonas Weber"
+    assert found.published == "2024-10-02"
+    assert SCRAPED[found.headline.start:found.headline.end] == "Flood Defences Finished Ahead of Winter"
+
+
+def test_clean_furniture_yields_no_statements(statements_of):
+    found = statements_of(SCRAPED)
+    assert [s.speaker for s in found] == ["Rosa Lind"]
+
+
+def test_clean_hard_wrapped_wire_copy_keeps_paragraphs_whole():
+    text = (
+        "GRAIN PRICES RISE\n\n"
+        "    Grain prices rose sharply on Monday after the\n"
+        "agriculture ministry said the harvest would be smaller\n"
+        "than expected, traders in the capital said.\n"
+        "    The ministry expects a harvest of nine million\n"
+        "tonnes, down from eleven million tonnes last year.\n"
+    )
+    spans = split_paragraphs(text)
+    assert len(spans) == 3
+    assert text[spans[1].start:spans[1].end].endswith("traders in the capital said.")

