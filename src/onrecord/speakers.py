@@ -250,18 +250,23 @@ def core_phrase(head: Token) -> list[Token]:
 
 
 def person_name_tokens(head: Token) -> list[Token]:
-    """Tokens of the PERSON entity in a subject phrase ('leader Moon Jae-in') or its apposition."""
+    """The name in a subject phrase: proper nouns ending at its head, else a PERSON entity in it or its apposition."""
+    if head.pos_ == "PROPN" and head.ent_type_ not in ORG_LABELS:
+        run = [head]
+        while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
+            run.insert(0, run[0].nbor(-1))
+        return run
     appositions = [c for c in head.children if c.dep_ == "appos"]
     for phrase in [core_phrase(head), *map(core_phrase, appositions)]:
         ents = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start <= phrase[-1].i and phrase[0].i < e.end]
         if ents:
             return list(ents[-1])
-    if head.pos_ == "PROPN" and head.ent_type_ not in ORG_LABELS:
-        run = [head]
-        while run[0].i > 0 and run[0].nbor(-1).pos_ == "PROPN" and run[0].nbor(-1).lower_ not in TITLES:
-            run.insert(0, run[0].nbor(-1))
-        return run
     return []
+
+
+def is_name_part(token: Token) -> bool:
+    joined = token.text in "-‐" and not token.whitespace_
+    return joined or token.pos_ == "PROPN" and token.text[:1].isupper() and token.lower_ not in TITLES
 
 
 def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, people: People) -> Speaker:
