@@ -1,8 +1,8 @@
 """Quote recall and speaker agreement on PolNeAR's hand-annotated attributions (default: the dev split).
 
 Quote recall counts attributions whose content holds a quotation mark, matched when spans overlap
-by at least half of each (the rule of `onrecord evaluate`; discontinuous content is taken as its
-hull). A speaker agrees when the annotated source and onrecord's speaker (name or mention) share a
+by at least half of each (the rule of `onrecord evaluate`); content annotated in pieces (a quotation
+split around its attribution) is found when one of its pieces is. A speaker agrees when the annotated source and onrecord's speaker (name or mention) share a
 word, or are both the same pronoun. Precision is the share of onrecord's statements that match any
 annotated attribution's content; PolNeAR also annotates beliefs and other non-speech attributions,
 so recall over all attributions is printed for reference only.
@@ -27,10 +27,6 @@ def words(text: str | None) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", (text or "").lower()) if w not in STOP}
 
 
-def hull(spans):
-    return min(s["start"] for s in spans), max(s["end"] for s in spans)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="dev")
@@ -48,12 +44,12 @@ def main() -> None:
         gold = [a for a in record["annotations"][0]["attributions"] if a["content"]]
         matched_predictions = set()
         for attribution in gold:
-            start, end = hull(attribution["content"])
-            hits = [i for i, p in enumerate(predicted) if overlaps_enough(p.start, p.end, start, end)]
+            pieces = attribution["content"]
+            hits = [i for i, p in enumerate(predicted) if any(overlaps_enough(p.start, p.end, c["start"], c["end"]) for c in pieces)]
             matched_predictions.update(hits)
             totals["all"] += 1
             totals["all_found"] += bool(hits)
-            if not QUOTE_MARKS.search(text[start:end]):
+            if not any(QUOTE_MARKS.search(c["text"]) for c in pieces):
                 continue
             totals["quoted"] += 1
             totals["quoted_found"] += bool(hits)

@@ -12,11 +12,13 @@ emphasise acknowledge admit confirm deny reply respond write tweet urge predict 
 comment observe maintain contend concede recall reiterate reveal disclose report estimate complain caution
 conclude counter agree object propose demand recommend ask answer testify allege charge shout yell
 announce boast concede lament mention point predict proclaim quip retort scoff sneer speculate tout
-underscore acknowledge affirm assure concur
+underscore acknowledge affirm assure concur vow pledge threaten swear
 """.split()
 
 # Cues whose direct object can be the content: "he suggested the easing of sanctions".
 OBJECT_CONTENT_VERBS = {"suggest", "propose", "recommend", "demand", "urge"}
+# Cues whose infinitive is the content: "she vowed to fight for every vote".
+INFINITIVE_CONTENT_VERBS = {"vow", "pledge", "promise", "threaten", "swear"}
 
 IRREGULAR = {
     "say": ["said", "says", "saying"],
@@ -40,7 +42,8 @@ def inflections(lemma: str) -> list[str]:
     return [lemma, third_person, lemma + "ed", lemma + "ing"]
 
 
-CUE_FORMS = {form for lemma in SPEECH_VERBS for form in inflections(lemma)} | {"according"}
+# "call" reports speech only as "called for": it is matched apart from the other verbs.
+CUE_FORMS = {form for lemma in [*SPEECH_VERBS, "call"] for form in inflections(lemma)} | {"according", "swore", "sworn"}
 CUE_LEMMAS = set(SPEECH_VERBS)
 
 # Words that may precede a name without being part of it.

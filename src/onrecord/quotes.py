@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from .lexicon import CUE_LEMMAS, OBJECT_CONTENT_VERBS
+from .lexicon import CUE_FORMS, CUE_LEMMAS, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
 from .model import Kind, Layout, Span
 from .parse import Sentence
 
-CLOSERS = {"“": "”", "„": "“”", "«": "»", "\"": "\"", "‘": "’"}
+# Scraped text mixes straight and curly marks, so any double mark may close a double quotation.
+CLOSERS = {"“": "”\"", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 MIN_OBJECT_CONTENT_WORDS = 4
 SCARE_QUOTE_MAX_WORDS = 5
@@ -150,9 +151,23 @@ def make_cue(sentence: Sentence, token: Token) -> Cue | None:
     if token.lower_ == "according":
         followed_by_to = token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
         return according_to_cue(sentence, token) if followed_by_to else None
-    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in CUE_LEMMAS:
+    if token.pos_ not in ("VERB", "AUX"):
+        return None
+    if token.lemma_.lower() == "call":
+        return call_for_cue(sentence, token)
+    if token.lemma_.lower() not in CUE_LEMMAS:
         return None
     return Cue(sentence, token, token.text, sentence.token_span(token, token), subject_of(token), reported_clause(sentence, token))
+
+
+def call_for_cue(sentence: Sentence, token: Token) -> Cue | None:
+    """'She called for tighter rules': the content is what was called for."""
+    for_ = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+    wanted = next((c for c in for_.children if c.dep_ == "pobj"), None) if for_ is not None else None
+    if wanted is None or len(list(wanted.subtree)) < MIN_OBJECT_CONTENT_WORDS:
+        return None
+    content = clause_span(sentence, list(wanted.subtree), token)
+    return Cue(sentence, token, f"{token.text} for", sentence.token_span(token, for_), subject_of(token), content)
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -173,8 +188,13 @@ def subject_of(verb: Token) -> Token | None:
 
 def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
     """The clause the verb reports: its complement clause, or for 'suggest'-verbs a long object."""
+    lemma = verb.lemma_.lower()
     clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX")), None)
-    if clause is None and verb.lemma_.lower() in OBJECT_CONTENT_VERBS:
+    if clause is None and lemma in INFINITIVE_CONTENT_VERBS:
+        clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+    if clause is None and verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return parenthetical_clause(sentence, verb)
+    if clause is None and lemma in OBJECT_CONTENT_VERBS:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is not None and len(list(obj.subtree)) >= MIN_OBJECT_CONTENT_WORDS:
             clause = obj
@@ -186,6 +206,14 @@ def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
     if not tokens:
         return None
     return clause_span(sentence, tokens, verb)
+
+
+def parenthetical_clause(sentence: Sentence, verb: Token) -> Span | None:
+    """'The result, as he explained, was a bubble': the content is the clause the aside interrupts."""
+    tokens = [t for t in verb.head.subtree if not t.is_punct or t.i > verb.head.i]
+    if len(tokens) < MIN_OBJECT_CONTENT_WORDS:
+        return None
+    return clause_span(sentence, tokens, tokens[0])
 
 
 def clause_span(sentence: Sentence, tokens: list[Token], verb: Token) -> Span:
@@ -244,7 +272,7 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
         if quotation in absorbed:
             continue
         cue = attributed.get(quotation) or framing_cue(text, quotation, sentences, cues, quotations)
-        if cue is None and is_scare_quote(text, quotation, sentences):
+        if is_scare_quote(text, quotation, sentences) and (cue is None or is_embedded(text, quotation, sentences)):
             continue
         drafts.append(Draft(quotation.content, "direct", cue, quotation.paragraph, 0.9 if cue else 0.6, quotation))
     drafts.sort(key=lambda d: d.content.start)
@@ -303,12 +331,19 @@ def sentence_start_before(sentences: list[Sentence], at: int, paragraph: int) ->
 def is_scare_quote(text: str, quotation: Quotation, sentences: list[Sentence]) -> bool:
     """A short quoted phrase inside a sentence ('a desire to “revitalize” the economy') or a title."""
     words = text[quotation.content.start:quotation.content.end].split()
-    start = sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)
-    lead = text[start:quotation.outer.start].strip()
-    embedded = bool(lead) and not lead.endswith((",", ":", "—", "–"))
-    if len(words) <= SCARE_QUOTE_MAX_WORDS and (embedded or not quotation.closed or len(words) <= 2):
+    if not words:
+        return True
+    if len(words) <= SCARE_QUOTE_MAX_WORDS and (is_embedded(text, quotation, sentences) or not quotation.closed or len(words) <= 2):
         return True
     return all(w[:1].isupper() or not w[:1].isalpha() for w in words) and not re.search(r"[.!?,]$", words[-1])
+
+
+def is_embedded(text: str, quotation: Quotation, sentences: list[Sentence]) -> bool:
+    """Words run into the quotation ('a desire to “revitalize”'), rather than a cue or a comma introducing it."""
+    start = sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)
+    lead = text[start:quotation.outer.start].strip()
+    last_word = lead.split()[-1].lower() if lead else ""
+    return bool(lead) and not lead.endswith((",", ":", "—", "–")) and last_word not in CUE_FORMS
 
 
 def link_uncued(drafts: list[Draft], quotations: list[Quotation]) -> list[Draft]:
