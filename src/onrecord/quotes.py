@@ -192,7 +192,7 @@ def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
     clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX")), None)
     if clause is None and lemma in INFINITIVE_CONTENT_VERBS:
         clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-    if clause is None and verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+    if clause is None and is_aside(verb):
         return parenthetical_clause(sentence, verb)
     if clause is None and lemma in OBJECT_CONTENT_VERBS:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -208,9 +208,21 @@ def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
     return clause_span(sentence, tokens, verb)
 
 
+def is_aside(verb: Token) -> bool:
+    """'as he explained' or 'Trump said,' set inside the clause it reports."""
+    marked_as = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    return marked_as or verb.dep_ == "parataxis" and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+
+
 def parenthetical_clause(sentence: Sentence, verb: Token) -> Span | None:
     """'The result, as he explained, was a bubble': the content is the clause the aside interrupts."""
-    tokens = [t for t in verb.head.subtree if not t.is_punct or t.i > verb.head.i]
+    aside = {t.i for t in verb.subtree}
+    tokens = [t for t in verb.head.subtree if t.i not in aside]
+    subject_before = any(c.dep_ in SUBJECT_DEPS and c.i < verb.i for c in verb.head.children)
+    if not subject_before:  # 'In both cases, Trump said, the money ...': the content follows the aside
+        tokens = [t for t in tokens if t.i > verb.right_edge.i]
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
     if len(tokens) < MIN_OBJECT_CONTENT_WORDS:
         return None
     return clause_span(sentence, tokens, tokens[0])
