@@ -65,7 +65,7 @@ def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> l
     found: list[Sentence] = []
     wanted: list[bool] = []
     for index, paragraph in enumerate(layout.paragraphs):
-        doc = splitter(nlp.make_doc(text[paragraph.start:paragraph.end]))
+        doc = join_lowercase_starts(splitter(nlp.make_doc(text[paragraph.start:paragraph.end])))
         for sent in doc.sents:
             span = Span(paragraph.start + sent.start_char, paragraph.start + sent.end_char)
             found.append(Sentence(span, index, tokens=sent))
@@ -76,6 +76,14 @@ def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> l
         wanted[i] = True
     found = [s if keep else Sentence(s.span, s.paragraph) for s, keep in zip(found, wanted)]
     return parse_selected(nlp, found)
+
+
+def join_lowercase_starts(doc: Doc) -> Doc:
+    """'“Why not?” he asked.' is one sentence: a sentence does not start in lower case."""
+    for token in doc[1:]:
+        if token.is_sent_start and token.text[:1].islower():
+            token.is_sent_start = False
+    return doc
 
 
 def names_someone(sent: TokenSpan) -> bool:

@@ -19,6 +19,8 @@ from .parse import Sentence
 # Scraped text mixes straight and curly marks, so any double mark may close a double quotation.
 CLOSERS = {"“": "”\"", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# A cue without a subject of its own takes the subject of the clause it hangs from.
+CLIMB_DEPS = {"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "acl"}
 MIN_OBJECT_CONTENT_WORDS = 4
 SCARE_QUOTE_MAX_WORDS = 5
 
@@ -138,50 +140,57 @@ def find_cues(sentences: list[Sentence], quotations: list[Quotation]) -> list[Cu
         if sentence.tokens is None:
             continue
         for token in sentence.tokens:
-            at = sentence.char(token)
-            if any(q.start <= at < q.end for q in inside):
+            if inside_any(sentence.char(token), inside):
                 continue  # speech reported inside a quotation belongs to the quotation
-            cue = make_cue(sentence, token)
+            cue = make_cue(sentence, token, lambda t: inside_any(sentence.char(t), inside))
             if cue is not None:
                 cues.append(cue)
     return cues
 
 
-def make_cue(sentence: Sentence, token: Token) -> Cue | None:
+def inside_any(at: int, spans: list[Span]) -> bool:
+    return any(span.start <= at < span.end for span in spans)
+
+
+def make_cue(sentence: Sentence, token: Token, quoted) -> Cue | None:
     if token.lower_ == "according":
         followed_by_to = token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
         return according_to_cue(sentence, token) if followed_by_to else None
+    subject = subject_of(token, quoted)
     if token.pos_ not in ("VERB", "AUX"):
         return None
     if token.lemma_.lower() == "call":
-        return call_for_cue(sentence, token)
+        return call_for_cue(sentence, token, subject)
     if token.lemma_.lower() not in CUE_LEMMAS:
         return None
-    return Cue(sentence, token, token.text, sentence.token_span(token, token), subject_of(token), reported_clause(sentence, token))
+    return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, reported_clause(sentence, token))
 
 
-def call_for_cue(sentence: Sentence, token: Token) -> Cue | None:
+def call_for_cue(sentence: Sentence, token: Token, subject: Token | None) -> Cue | None:
     """'She called for tighter rules': the content is what was called for."""
     for_ = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "for"), None)
     wanted = next((c for c in for_.children if c.dep_ == "pobj"), None) if for_ is not None else None
     if wanted is None or len(list(wanted.subtree)) < MIN_OBJECT_CONTENT_WORDS:
         return None
     content = clause_span(sentence, list(wanted.subtree), token)
-    return Cue(sentence, token, f"{token.text} for", sentence.token_span(token, for_), subject_of(token), content)
+    return Cue(sentence, token, f"{token.text} for", sentence.token_span(token, for_), subject, content)
 
 
-def subject_of(verb: Token) -> Token | None:
-    """The verb's subject, climbing through 'adding', 'and said', 'who said' to the clause that has one."""
-    for _ in range(3):
-        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
+    """The verb's subject, climbing through 'adding', 'and said', 'before adding', 'who said' to a clause that has one.
+
+    A subject inside a quotation is the parser's mistake ('“... nothing you can do,” Trump said').
+    """
+    for _ in range(4):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not quoted(c)), None)
         if subject is not None:
             if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                 return verb.head
             return subject
-        if verb.dep_ not in ("conj", "advcl", "xcomp", "ccomp", "relcl") or verb.head is verb:
-            return None
         if verb.dep_ == "relcl":
             return verb.head
+        if verb.dep_ not in CLIMB_DEPS or verb.head is verb:
+            return None
         verb = verb.head
     return None
 
@@ -303,8 +312,9 @@ def framing_cue(text: str, quotation: Quotation, sentences: list[Sentence], cues
                     + [sentence_end_after(sentences, quotation.outer.end, quotation.paragraph)])
     frame_start = max([q.outer.end for q in same if q.outer.end <= quotation.outer.start]
                       + [sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)])
+    # A cue reporting another quotation of the paragraph frames this one too: '“A,” he said, adding: “B”'.
     candidates = [c for c in cues if c.sentence.paragraph == quotation.paragraph
-                  and (c.content is None or c.content.overlaps(quotation.outer))]
+                  and (c.content is None or any(c.content.overlaps(q.outer) for q in [quotation, *same]))]
     after = [c for c in candidates if quotation.outer.end <= c.span.start < frame_end]
     if after:
         return min(after, key=lambda c: c.span.start)
