@@ -278,7 +278,7 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
     for cue in cues:
         if cue.content is None:
             continue
-        holding = [q for q in quotations if q.outer.overlaps(cue.content)]
+        holding = [q for q in quotations if q.outer.overlaps(cue.content) or runs_on_to(q, cue)]
         inner = [q for q in holding if covers(q, cue.content)]
         if inner:
             attributed.setdefault(inner[0], cue)  # 'Lee said, “...”': the clause is the quotation
@@ -298,6 +298,13 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
         drafts.append(Draft(quotation.content, "direct", cue, quotation.paragraph, 0.9 if cue else 0.6, quotation))
     drafts.sort(key=lambda d: d.content.start)
     return drop_reports_of_reports(link_uncued(drafts, quotations))
+
+
+def runs_on_to(quotation: Quotation, cue: Cue) -> bool:
+    """'He said he intends to win, so he'll have “the strongest hand”': a quotation later in the
+    sentence that a cue before its clause introduces belongs to the clause."""
+    content, sentence = cue.content, cue.sentence.span
+    return cue.span.end <= content.start and content.end <= quotation.outer.start < sentence.end
 
 
 def covers(quotation: Quotation, clause: Span) -> bool:
@@ -398,12 +405,19 @@ def uncued_source(drafts: list[Draft], i: int) -> int | None:
     return None
 
 
+def opens_with_report(outer: Draft, inner: Draft) -> bool:
+    """The outer statement's content is the inner report itself: 'that Kim told Xi that ...'."""
+    subject = inner.cue.subject if inner.cue else None
+    if subject is None or not outer.content.contains(inner.content):
+        return False
+    return inner.cue.sentence.char(subject.left_edge) <= outer.content.start + 1
+
+
 def drop_reports_of_reports(drafts: list[Draft]) -> list[Draft]:
     """'Media reported that Kim told Xi that ...': keep Kim's statement, not the report of it."""
     kept = []
     for draft in drafts:
-        nested = [d for d in drafts if d is not draft and d.cue is not None and draft.content.contains(d.cue.span)
-                  and d.kind != "direct" and draft.content.contains(d.content)]
+        nested = [d for d in drafts if d is not draft and d.kind != "direct" and opens_with_report(draft, d)]
         if not nested:
             kept.append(draft)
     for draft in kept:
