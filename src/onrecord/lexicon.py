@@ -12,7 +12,8 @@ emphasise acknowledge admit confirm deny reply respond write tweet urge predict 
 comment observe maintain contend concede recall reiterate reveal disclose report estimate complain caution
 conclude counter agree object propose demand recommend ask answer testify allege charge shout yell
 announce boast concede lament mention point predict proclaim quip retort scoff sneer speculate tout
-underscore acknowledge affirm assure concur vow pledge threaten swear
+underscore acknowledge affirm assure concur vow pledge threaten swear whisper exclaim joke muse recount
+elaborate clarify continue chant post
 """.split()
 
 # Cues whose direct object can be the content: "he suggested the easing of sanctions".

@@ -191,6 +191,9 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
             return verb.head
         if verb.dep_ not in CLIMB_DEPS or verb.head is verb:
             return None
+        controller = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+        if verb.dep_ == "xcomp" and controller is not None:
+            return controller  # 'the win led her to declare': she declared
         verb = verb.head
     return None
 
