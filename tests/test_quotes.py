@@ -107,3 +107,41 @@ def test_quotes_every_statement_indexes_the_text(statements_of):
     text = HEAD + "“A,” he said.\n\n\"Unfinished\n\n“”\n\n“ ”\n\nSaid.\n\n“Nested ‘inner “deep” ’ end,” she said.\n"
     for statement in statements_of(text):
         assert statement.start < statement.end
+
+
+@pytest.mark.parametrize("sentence,content", [
+    ("In both years, auditor Lena Fischer said, the accounts were kept in order.", "the accounts were kept in order"),
+    ("The shortfall, as auditor Lena Fischer explained, was caused by late grants.", "The shortfall, as auditor Lena Fischer explained, was caused by late grants"),
+])
+def test_quotes_aside_reports_the_clause_around_it(statements_of, sentence, content):
+    statement = by_quote(statements_of(HEAD + sentence + "\n"), "")
+    assert statement.quote == content
+    assert statement.speaker == "Lena Fischer"
+
+
+@pytest.mark.parametrize("sentence,content", [
+    ("Auditor Lena Fischer called for a full review of the housing contracts.", "a full review of the housing contracts"),
+    ("Auditor Lena Fischer vowed to publish every contract before the election.", "to publish every contract before the election"),
+])
+def test_quotes_calls_and_vows_report_what_is_wanted(statements_of, sentence, content):
+    statement = by_quote(statements_of(HEAD + sentence + "\n"), "")
+    assert statement.quote == content
+    assert statement.speaker == "Lena Fischer"
+
+
+def test_quotes_question_with_inverted_attribution(statements_of):
+    text = HEAD + "“Who approved these payments?” asked Lena Fischer, the city auditor.\n"
+    statement = by_quote(statements_of(text), "Who approved")
+    assert statement.cue == "asked"
+    assert statement.speaker == "Lena Fischer"
+
+
+def test_quotes_second_quote_after_adding(statements_of):
+    text = HEAD + "“The books are clean,” Treasurer Anna Kowalski said before adding: “We have nothing to hide.”\n"
+    found = statements_of(text)
+    assert [s.speaker for s in found] == ["Anna Kowalski", "Anna Kowalski"]
+
+
+def test_quotes_subject_inside_the_quotation_is_not_the_speaker(statements_of):
+    text = HEAD + "“If they cut the grant, nothing we do will save the library,” Anna Kowalski said.\n"
+    assert by_quote(statements_of(text), "save the library").speaker == "Anna Kowalski"
