@@ -20,7 +20,7 @@ class StatementsComponent:
         return doc
 
 
-@Language.factory("onrecord_statements", requires=["token.dep", "token.pos", "doc.ents"], assigns=["doc._.statements"])
+@Language.factory("onrecord_statements", requires=["token.dep", "token.tag", "doc.ents"], assigns=["doc._.statements"])
 def make_statements_component(nlp: Language, name: str) -> StatementsComponent:
     if not Doc.has_extension("statements"):
         Doc.set_extension("statements", default=None)

@@ -44,8 +44,8 @@ def inflections(lemma: str) -> list[str]:
 
 
 # "call" reports speech only as "called for": it is matched apart from the other verbs.
-CUE_FORMS = {form for lemma in [*SPEECH_VERBS, "call"] for form in inflections(lemma)} | {"according", "swore", "sworn"}
-CUE_LEMMAS = set(SPEECH_VERBS)
+CUE_LEMMA_OF = {form: lemma for lemma in [*SPEECH_VERBS, "call"] for form in inflections(lemma)} | {"swore": "swear", "sworn": "swear"}
+CUE_FORMS = set(CUE_LEMMA_OF) | {"according"}
 
 # Words that may precede a name without being part of it.
 TITLES = {

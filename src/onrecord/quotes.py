@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from .lexicon import CUE_FORMS, CUE_LEMMAS, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
+from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
 from .model import Kind, Layout, Span
-from .parse import Sentence
+from .parse import Sentence, is_verb
 
 # Scraped text mixes straight and curly marks, so any double mark may close a double quotation.
 CLOSERS = {"“": "”\"", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’"}
@@ -157,12 +157,11 @@ def make_cue(sentence: Sentence, token: Token, quoted) -> Cue | None:
         followed_by_to = token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
         return according_to_cue(sentence, token) if followed_by_to else None
     subject = subject_of(token, quoted)
-    if token.pos_ not in ("VERB", "AUX"):
+    lemma = CUE_LEMMA_OF.get(token.lower_)
+    if lemma is None or not is_verb(token):
         return None
-    if token.lemma_.lower() == "call":
+    if lemma == "call":
         return call_for_cue(sentence, token, subject)
-    if token.lemma_.lower() not in CUE_LEMMAS:
-        return None
     return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, reported_clause(sentence, token))
 
 
@@ -200,8 +199,8 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
 
 def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
     """The clause the verb reports: its complement clause, or for 'suggest'-verbs a long object."""
-    lemma = verb.lemma_.lower()
-    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and c.pos_ in ("VERB", "AUX")), None)
+    lemma = CUE_LEMMA_OF[verb.lower_]
+    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and is_verb(c)), None)
     if clause is None and lemma in INFINITIVE_CONTENT_VERBS:
         clause = next((c for c in verb.children if c.dep_ == "xcomp"), None)
     if clause is None and is_aside(verb):

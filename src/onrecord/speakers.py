@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from .lexicon import FEMALE_TITLES, GROUP_PRONOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
 from .model import SpeakerType, Span
-from .parse import Sentence
+from .parse import Sentence, is_pronoun, is_proper_noun
 
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
 PRONOUN_WINDOW_PARAGRAPHS = 3
@@ -188,7 +188,7 @@ def titled_names(tokens) -> list:
     for token in tokens:
         if token.is_title and token.lower_ in TITLES and token.lower_ != "the":
             end = token.i + 1
-            while end < len(token.doc) and token.doc[end].pos_ == "PROPN" and token.doc[end].lower_ not in TITLES:
+            while end < len(token.doc) and is_proper_noun(token.doc[end]) and token.doc[end].lower_ not in TITLES:
                 end += 1
             if end - token.i >= 3:  # at least a given name and a surname
                 names.append(token.doc[token.i + 1:end])
@@ -227,7 +227,7 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, people: Peo
     phrase = core_phrase(subject)
     mention = whole_words(text, *astuple(sentence.token_span(phrase[0], phrase[-1])))
     at = sentence.char(subject)
-    if subject.pos_ == "PRON":
+    if is_pronoun(subject):
         return pronoun_speaker(subject.text, at, sentence, people)
     name_tokens = person_name_tokens(subject)
     if name_tokens:
@@ -236,9 +236,10 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, people: Peo
         if person is not None:
             people.mention(at, sentence.paragraph, person, subject=True)
             return Speaker(person.name, "person", mention)
-    if subject.ent_type_ in ORG_LABELS or subject.lemma_.lower() in ORG_NOUNS:
+    noun = singular(subject.lower_)
+    if subject.ent_type_ in ORG_LABELS or noun in ORG_NOUNS:
         return Speaker(mention, "organization", mention)
-    if subject.lemma_.lower() in PERSON_NOUNS or subject.lower_ in PERSON_NOUNS:
+    if noun in PERSON_NOUNS:
         return Speaker(mention, "person", mention)
     return Speaker(mention, "unknown", mention)
 
@@ -251,7 +252,7 @@ def core_phrase(head: Token) -> list[Token]:
 
 def person_name_tokens(head: Token) -> list[Token]:
     """The name in a subject phrase: proper nouns ending at its head, else a PERSON entity in it or its apposition."""
-    if head.pos_ == "PROPN" and head.ent_type_ not in ORG_LABELS:
+    if is_proper_noun(head) and head.ent_type_ not in ORG_LABELS:
         run = [head]
         while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
             run.insert(0, run[0].nbor(-1))
@@ -266,7 +267,14 @@ def person_name_tokens(head: Token) -> list[Token]:
 
 def is_name_part(token: Token) -> bool:
     joined = token.text in "-‐" and not token.whitespace_
-    return joined or token.pos_ == "PROPN" and token.text[:1].isupper() and token.lower_ not in TITLES
+    return joined or is_proper_noun(token) and token.text[:1].isupper() and token.lower_ not in TITLES
+
+
+def singular(noun: str) -> str:
+    """Enough for the speaker nouns: 'officials' -> 'official', 'authorities' -> 'authority'."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, people: People) -> Speaker:
