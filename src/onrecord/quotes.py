@@ -8,6 +8,7 @@ the dependency parse of the sentences the parse stage selected.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -272,15 +273,67 @@ def according_to_cue(sentence: Sentence, token: Token) -> Cue | None:
 # --- statements --------------------------------------------------------------------------
 
 
+class Context:
+    """The sentences, quotations and cues of one article, looked up by paragraph and position.
+
+    Lookups use sorted positions, so an article of thousands of quotations stays fast.
+    """
+
+    def __init__(self, text: str, sentences: list[Sentence], quotations: list[Quotation], cues: list[Cue]):
+        self.text = text
+        self.sentences = group(sentences, lambda s: s.paragraph)
+        self.quotations = group(quotations, lambda q: q.paragraph)
+        self.cues = group(cues, lambda c: c.sentence.paragraph)
+        self.quotation_starts = {p: [q.outer.start for q in qs] for p, qs in self.quotations.items()}
+        self.quotation_ends = {p: [q.outer.end for q in qs] for p, qs in self.quotations.items()}
+        self.cue_starts = {p: [c.span.start for c in cs] for p, cs in self.cues.items()}
+
+    def sentence_start_before(self, at: int, paragraph: int) -> int:
+        starts = [s.span.start for s in self.sentences.get(paragraph, [])]
+        index = bisect_right(starts, at) - 1
+        return starts[index] if index >= 0 else at
+
+    def sentence_end_after(self, at: int, paragraph: int) -> int:
+        """End of the sentence that holds the text right after ``at``."""
+        ends = [s.span.end for s in self.sentences.get(paragraph, [])]
+        index = bisect_right(ends, at)
+        return ends[index] if index < len(ends) else at
+
+    def overlapping_quotations(self, span: Span, paragraph: int) -> list[Quotation]:
+        # Quotations never overlap each other, so their starts and ends are both in order.
+        first = bisect_right(self.quotation_ends.get(paragraph, []), span.start)
+        last = bisect_left(self.quotation_starts.get(paragraph, []), span.end)
+        return self.quotations.get(paragraph, [])[first:last]
+
+    def cues_between(self, paragraph: int, start: int, end: int) -> list[Cue]:
+        starts = self.cue_starts.get(paragraph, [])
+        return self.cues.get(paragraph, [])[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def neighbours(self, quotation: Quotation) -> tuple[Quotation | None, Quotation | None]:
+        same = self.quotations[quotation.paragraph]
+        index = bisect_left(self.quotation_starts[quotation.paragraph], quotation.outer.start)
+        return (same[index - 1] if index > 0 else None), (same[index + 1] if index + 1 < len(same) else None)
+
+
+def group(items: list, key) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for item in items:
+        grouped.setdefault(key(item), []).append(item)
+    return grouped
+
+
 def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quotation], cues: list[Cue]) -> list[Draft]:
     """Pair quotations and reported clauses with their cues, in text order."""
+    context = Context(text, sentences, quotations, cues)
     drafts: list[Draft] = []
     absorbed: set[Quotation] = set()
     attributed: dict[Quotation, Cue] = {}
     for cue in cues:
         if cue.content is None:
             continue
-        holding = [q for q in quotations if q.outer.overlaps(cue.content) or runs_on_to(q, cue)]
+        paragraph = cue.sentence.paragraph
+        reach = Span(cue.content.start, max(cue.content.end, cue.sentence.span.end))
+        holding = [q for q in context.overlapping_quotations(reach, paragraph) if q.outer.overlaps(cue.content) or runs_on_to(q, cue)]
         inner = [q for q in holding if covers(q, cue.content)]
         if inner:
             attributed.setdefault(inner[0], cue)  # 'Lee said, “...”': the clause is the quotation
@@ -290,16 +343,16 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
             content = Span(min(content.start, q.outer.start), max(content.end, q.outer.end if q.closed else q.content.end))
             absorbed.add(q)
         kind = "mixed" if holding else "indirect"
-        drafts.append(Draft(content, kind, cue, cue.sentence.paragraph, 0.8 if holding else 0.7))
+        drafts.append(Draft(content, kind, cue, paragraph, 0.8 if holding else 0.7))
     for quotation in quotations:
         if quotation in absorbed:
             continue
-        cue = attributed.get(quotation) or framing_cue(text, quotation, sentences, cues, quotations)
-        if is_scare_quote(text, quotation, sentences) and (cue is None or is_embedded(text, quotation, sentences)):
+        cue = attributed.get(quotation) or framing_cue(context, quotation)
+        if is_scare_quote(context, quotation) and (cue is None or is_embedded(context, quotation)):
             continue
         drafts.append(Draft(quotation.content, "direct", cue, quotation.paragraph, 0.9 if cue else 0.6, quotation))
     drafts.sort(key=lambda d: d.content.start)
-    return drop_reports_of_reports(link_uncued(drafts, quotations))
+    return drop_reports_of_reports(link_uncued(drafts))
 
 
 def runs_on_to(quotation: Quotation, cue: Cue) -> bool:
@@ -314,78 +367,73 @@ def covers(quotation: Quotation, clause: Span) -> bool:
     return clause.start >= quotation.outer.start
 
 
-def framing_cue(text: str, quotation: Quotation, sentences: list[Sentence], cues: list[Cue], quotations: list[Quotation]) -> Cue | None:
+def framing_cue(context: Context, quotation: Quotation) -> Cue | None:
     """The cue in the sentence around a quotation: '“...,” he said.' or 'He said: “...”'."""
-    same = [q for q in quotations if q.paragraph == quotation.paragraph and q is not quotation]
-    frame_end = min([q.outer.start for q in same if q.outer.start >= quotation.outer.end]
-                    + [sentence_end_after(sentences, quotation.outer.end, quotation.paragraph)])
-    frame_start = max([q.outer.end for q in same if q.outer.end <= quotation.outer.start]
-                      + [sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)])
-    # A cue reporting another quotation of the paragraph frames this one too: '“A,” he said, adding: “B”'.
-    candidates = [c for c in cues if c.sentence.paragraph == quotation.paragraph
-                  and (c.content is None or any(c.content.overlaps(q.outer) for q in [quotation, *same]))]
-    after = [c for c in candidates if quotation.outer.end <= c.span.start < frame_end]
+    paragraph = quotation.paragraph
+    previous, following = context.neighbours(quotation)
+    frame_end = context.sentence_end_after(quotation.outer.end, paragraph)
+    frame_start = context.sentence_start_before(quotation.outer.start, paragraph)
+    if following is not None:
+        frame_end = min(frame_end, following.outer.start)
+    if previous is not None:
+        frame_start = max(frame_start, previous.outer.end)
+    after = [c for c in context.cues_between(paragraph, quotation.outer.end, frame_end) if frames(context, c)]
     if after:
-        return min(after, key=lambda c: c.span.start)
-    before = [c for c in candidates if frame_start <= c.span.start and c.span.end <= quotation.outer.start]
+        return after[0]
+    before = [c for c in context.cues_between(paragraph, frame_start, quotation.outer.start)
+              if c.span.end <= quotation.outer.start and frames(context, c)]
     if before:
-        cue = max(before, key=lambda c: c.span.start)
-        between = text[cue.span.end:quotation.outer.start].strip()
+        cue = before[-1]
+        between = context.text[cue.span.end:quotation.outer.start].strip()
         if not between or between.endswith((",", ":", "—", "–")) and len(between.split()) <= 5:
             return cue
-    return introducing_cue(text, quotation, sentences, cues)
+    return introducing_cue(context, quotation)
 
 
-def introducing_cue(text: str, quotation: Quotation, sentences: list[Sentence], cues: list[Cue]) -> Cue | None:
+def frames(context: Context, cue: Cue) -> bool:
+    """A cue can frame a quotation unless it reports a clause of its own; one reporting another
+    quotation frames this one too: '“A,” he said, adding: “B”'."""
+    return cue.content is None or bool(context.overlapping_quotations(cue.content, cue.sentence.paragraph))
+
+
+def introducing_cue(context: Context, quotation: Quotation) -> Cue | None:
     """'... and said:' closing the paragraph before one that opens with a quotation."""
-    paragraph_start = min(s.span.start for s in sentences if s.paragraph == quotation.paragraph)
-    if quotation.outer.start != paragraph_start:
+    own = context.sentences.get(quotation.paragraph, [])
+    previous = context.sentences.get(quotation.paragraph - 1, [])
+    if not own or quotation.outer.start != own[0].span.start or not previous:
         return None
-    previous = [s for s in sentences if s.paragraph == quotation.paragraph - 1]
-    if not previous or not text[previous[-1].span.start:previous[-1].span.end].rstrip().endswith(":"):
+    last = previous[-1].span
+    if not context.text[last.start:last.end].rstrip().endswith(":"):
         return None
-    inside = [c for c in cues if c.content is None and previous[-1].span.contains(c.span)]
+    inside = [c for c in context.cues_between(quotation.paragraph - 1, last.start, last.end) if c.content is None]
     return inside[-1] if inside else None
 
 
-def sentence_end_after(sentences: list[Sentence], at: int, paragraph: int) -> int:
-    """End of the sentence that holds the text right after ``at`` (at least to a sentence end)."""
-    ends = [s.span.end for s in sentences if s.paragraph == paragraph and s.span.end > at]
-    return min(ends, default=at)
-
-
-def sentence_start_before(sentences: list[Sentence], at: int, paragraph: int) -> int:
-    starts = [s.span.start for s in sentences if s.paragraph == paragraph and s.span.start <= at]
-    return max(starts, default=at)
-
-
-def is_scare_quote(text: str, quotation: Quotation, sentences: list[Sentence]) -> bool:
+def is_scare_quote(context: Context, quotation: Quotation) -> bool:
     """A short quoted phrase inside a sentence ('a desire to “revitalize” the economy') or a title."""
-    words = text[quotation.content.start:quotation.content.end].split()
+    words = context.text[quotation.content.start:quotation.content.end].split()
     if not words:
         return True
-    if len(words) <= SCARE_QUOTE_MAX_WORDS and (is_embedded(text, quotation, sentences) or not quotation.closed or len(words) <= 2):
+    if len(words) <= SCARE_QUOTE_MAX_WORDS and (is_embedded(context, quotation) or not quotation.closed or len(words) <= 2):
         return True
     return all(w[:1].isupper() or not w[:1].isalpha() for w in words) and not re.search(r"[.!?,]$", words[-1])
 
 
-def is_embedded(text: str, quotation: Quotation, sentences: list[Sentence]) -> bool:
+def is_embedded(context: Context, quotation: Quotation) -> bool:
     """Words run into the quotation ('a desire to “revitalize”'), rather than a cue or a comma introducing it."""
-    start = sentence_start_before(sentences, quotation.outer.start, quotation.paragraph)
-    lead = text[start:quotation.outer.start].strip()
+    start = context.sentence_start_before(quotation.outer.start, quotation.paragraph)
+    lead = context.text[start:quotation.outer.start].strip()
     last_word = lead.split()[-1].lower() if lead else ""
     return bool(lead) and not lead.endswith((",", ":", "—", "–")) and last_word not in CUE_FORMS
 
 
-def link_uncued(drafts: list[Draft], quotations: list[Quotation]) -> list[Draft]:
+def link_uncued(drafts: list[Draft]) -> list[Draft]:
     """A quotation without its own cue shares the speaker of the quotation beside it or before it."""
     for i, draft in enumerate(drafts):
-        if draft.cue is not None:
-            continue
-        neighbour = uncued_source(drafts, i)
-        if neighbour is not None:
-            draft.same_speaker_as = neighbour
-            draft.confidence = 0.8
+        if draft.cue is None:
+            draft.same_speaker_as = uncued_source(drafts, i)
+            if draft.same_speaker_as is not None:
+                draft.confidence = 0.8
     return drafts
 
 
@@ -393,17 +441,21 @@ def uncued_source(drafts: list[Draft], i: int) -> int | None:
     """The nearest draft with a speaker: earlier in the paragraph, later in it, then up to two paragraphs back."""
     paragraph = drafts[i].paragraph
     quotation = drafts[i].quotation
+    has_speaker = lambda j: drafts[j].cue is not None or drafts[j].same_speaker_as is not None
+    following = range(i + 1, len(drafts))
     if quotation is not None and quotation.continues:
-        carried_on = [j for j in range(i + 1, len(drafts)) if drafts[j].paragraph == paragraph + 1]
-        if carried_on and drafts[carried_on[0]].cue is not None:
-            return carried_on[0]
-    has_speaker = [j for j, d in enumerate(drafts) if j != i and (d.cue is not None or d.same_speaker_as is not None and j < i)]
-    for accept in (lambda j: j < i and drafts[j].paragraph == paragraph,
-                   lambda j: j > i and drafts[j].paragraph == paragraph,
-                   lambda j: j < i and paragraph - drafts[j].paragraph <= 2):
-        chosen = [j for j in has_speaker if accept(j)]
-        if chosen:
-            return max(chosen) if chosen[0] < i else min(chosen)
+        carried_on = next((j for j in following if drafts[j].paragraph > paragraph), None)
+        if carried_on is not None and drafts[carried_on].paragraph == paragraph + 1 and drafts[carried_on].cue:
+            return carried_on
+    earlier = next((j for j in range(i - 1, -1, -1) if drafts[j].paragraph < paragraph or has_speaker(j)), None)
+    if earlier is not None and drafts[earlier].paragraph == paragraph:
+        return earlier
+    later = next((j for j in following if drafts[j].paragraph != paragraph or drafts[j].cue is not None), None)
+    if later is not None and drafts[later].paragraph == paragraph:
+        return later
+    back = next((j for j in range(i - 1, -1, -1) if paragraph - drafts[j].paragraph > 2 or has_speaker(j)), None)
+    if back is not None and paragraph - drafts[back].paragraph <= 2:
+        return back
     return None
 
 
@@ -417,12 +469,15 @@ def opens_with_report(outer: Draft, inner: Draft) -> bool:
 
 def drop_reports_of_reports(drafts: list[Draft]) -> list[Draft]:
     """'Media reported that Kim told Xi that ...': keep Kim's statement, not the report of it."""
-    kept = []
-    for draft in drafts:
-        nested = [d for d in drafts if d is not draft and d.kind != "direct" and opens_with_report(draft, d)]
-        if not nested:
-            kept.append(draft)
+    starts = [d.content.start for d in drafts]  # drafts are in text order
+    dropped = set()
+    for outer in drafts:
+        within = drafts[bisect_left(starts, outer.content.start):bisect_left(starts, outer.content.end)]
+        if any(inner is not outer and inner.kind != "direct" and opens_with_report(outer, inner) for inner in within):
+            dropped.add(id(outer))
+    kept = [d for d in drafts if id(d) not in dropped]
+    new_index = {id(d): i for i, d in enumerate(kept)}
     for draft in kept:
         if draft.same_speaker_as is not None:
-            draft.same_speaker_as = kept.index(drafts[draft.same_speaker_as]) if drafts[draft.same_speaker_as] in kept else None
+            draft.same_speaker_as = new_index.get(id(drafts[draft.same_speaker_as]))
     return kept

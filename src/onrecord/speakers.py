@@ -7,6 +7,7 @@ or a pronoun can be resolved to the fullest name the article gives.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import astuple, dataclass, field
 
@@ -123,22 +124,28 @@ class People:
         matching = [p for p in self.persons if part in (p.parts[:1] + p.parts[-1:])]
         if len(matching) <= 1:
             return matching[0] if matching else None
-        before = [m for m in self.mentions if m.at < at and m.person in matching]
-        if before:
-            return before[-1].person
+        latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.person in matching), None)
+        if latest is not None:
+            return latest.person
         return min(matching, key=lambda p: p.first_seen)
 
     def mention(self, at: int, paragraph: int, person: Person, subject: bool) -> None:
-        self.mentions.append(Mention(at, paragraph, person, subject))
-        self.mentions.sort(key=lambda m: m.at)
+        insort(self.mentions, Mention(at, paragraph, person, subject), key=lambda m: m.at)
+
+    def count_before(self, at: int) -> int:
+        return bisect_left(self.mentions, at, key=lambda m: m.at)
 
     # --- pronouns ---
 
     def antecedent(self, pronoun: str, at: int, paragraph: int) -> Person | None:
         """The person a pronoun means: the latest subject before it, not merely the nearest name."""
         gender = PERSON_PRONOUNS.get(pronoun.lower())
-        near = [m for m in self.mentions if m.at < at and paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS
-                and (gender is None or m.person.gender in (None, gender))]
+        near = []
+        for m in reversed(self.mentions[:self.count_before(at)]):
+            if paragraph - m.paragraph > PRONOUN_WINDOW_PARAGRAPHS:
+                break
+            if gender is None or m.person.gender in (None, gender):
+                near.insert(0, m)
         for pick in ([m for m in near if m.subject], near):
             if pick:
                 person = pick[-1].person
