@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from . import clean, parse, quotes, speakers
-from .model import Article, Layout, Statement
+from .model import Article, DisjointSpans, Layout, Statement
 from .parse import Sentence
 
 
@@ -37,7 +37,7 @@ def with_metadata(article: Article, layout: Layout) -> Article:
 
 def statements(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation], source: str = "") -> list[Statement]:
     """Statements from sentences that are already split and parsed."""
-    quoted = [q.outer for q in quotations]
+    quoted = DisjointSpans([q.outer for q in quotations])
     headline = text[layout.headline.start:layout.headline.end] if layout.headline else None
     people = speakers.gather_people(text, sentences, quoted, headline)
     cues = quotes.find_cues(sentences, quotations)

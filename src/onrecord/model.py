@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -24,6 +25,18 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+class DisjointSpans:
+    """Spans that never overlap (quotations), with membership found by bisection."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.ends = [s.end for s in self.spans]
+
+    def __contains__(self, at: int) -> bool:
+        index = bisect_right(self.ends, at)
+        return index < len(self.spans) and self.spans[index].start <= at
 
 
 @dataclass(frozen=True)

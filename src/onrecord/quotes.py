@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
-from .model import Kind, Layout, Span
+from .model import DisjointSpans, Kind, Layout, Span
 from .parse import Sentence, is_verb
 
-# Scraped text mixes straight and curly marks, so any double mark may close a double quotation.
-CLOSERS = {"“": "”\"", "„": "“”\"", "«": "»", "\"": "\"”", "‘": "’"}
+# Scraped text mixes marks: a straight opening mark may be closed by a curly one. A curly one closes only curly,
+# so straight marks nested in it ('“He said "no" twice”') stay inside.
+CLOSERS = {"“": "”", "„": "“”", "«": "»", "\"": "\"”", "‘": "’"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A cue without a subject of its own takes the subject of the clause it hangs from.
 CLIMB_DEPS = {"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "acl"}
@@ -135,22 +136,18 @@ def mark_continuations(text: str, layout: Layout, found: list[Quotation]) -> lis
 
 
 def find_cues(sentences: list[Sentence], quotations: list[Quotation]) -> list[Cue]:
-    inside = [q.outer for q in quotations]
+    inside = DisjointSpans([q.outer for q in quotations])
     cues: list[Cue] = []
     for sentence in sentences:
         if sentence.tokens is None:
             continue
         for token in sentence.tokens:
-            if inside_any(sentence.char(token), inside):
+            if sentence.char(token) in inside:
                 continue  # speech reported inside a quotation belongs to the quotation
-            cue = make_cue(sentence, token, lambda t: inside_any(sentence.char(t), inside))
+            cue = make_cue(sentence, token, lambda t: sentence.char(t) in inside)
             if cue is not None:
                 cues.append(cue)
     return cues
-
-
-def inside_any(at: int, spans: list[Span]) -> bool:
-    return any(span.start <= at < span.end for span in spans)
 
 
 def make_cue(sentence: Sentence, token: Token, quoted) -> Cue | None:

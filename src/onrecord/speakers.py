@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass, field
 from spacy.tokens import Token
 
 from .lexicon import FEMALE_TITLES, GROUP_PRONOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
-from .model import SpeakerType, Span
+from .model import DisjointSpans, SpeakerType
 from .parse import Sentence, is_pronoun, is_proper_noun
 
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
@@ -163,7 +163,7 @@ def title_gender(titles: set[str]) -> str | None:
     return None
 
 
-def gather_people(text: str, sentences: list[Sentence], quoted: list[Span], headline: str | None) -> People:
+def gather_people(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: str | None) -> People:
     """Every PERSON the parser found, plus where known names recur in sentences left unparsed."""
     people = People()
     found: list[tuple[int, int, str, bool]] = []
@@ -172,13 +172,13 @@ def gather_people(text: str, sentences: list[Sentence], quoted: list[Span], head
             continue
         for name in [*(e for e in sentence.tokens.ents if e.label_ == "PERSON"), *titled_names(sentence.tokens)]:
             span = sentence.token_span(name[0], name[-1])
-            outside = not any(q.start <= span.start < q.end for q in quoted)
+            outside = span.start not in quoted
             found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end), outside and is_main_subject(name.root)))
     for at, paragraph, name, subject in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
         people.add_name(name, at)
     for at, paragraph, name, subject in sorted(set(found)):
         person = people.find_name(clean_name(name)[0], at)
-        if person is not None and not any(q.start <= at < q.end for q in quoted):
+        if person is not None and at not in quoted:
             people.mention(at, paragraph, person, subject)
     if headline:
         for person in people.persons:
