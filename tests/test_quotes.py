@@ -151,3 +151,15 @@ def test_quotes_two_speakers_in_one_paragraph(statements_of):
     text = HEAD + "“The vote is lost,” said Anna Kowalski. “It is not over yet,” replied Jorge Vidal.\n"
     found = statements_of(text)
     assert [(s.speaker, s.cue) for s in found] == [("Anna Kowalski", "said"), ("Jorge Vidal", "replied")]
+
+
+@pytest.mark.parametrize("body", [
+    "“" * 10_000,
+    "\"" * 10_001,
+    "“never closed " * 2_000,
+    "x" * 1_200_000,  # one paragraph over spaCy's max_length
+    "”’»“‘« " * 500,
+])
+def test_quotes_pathological_text_gives_a_result(statements_of, body):
+    for statement in statements_of(HEAD + body + "\n\nA closing line.\n"):
+        assert statement.end <= len(HEAD) + len(body)

@@ -70,8 +70,16 @@ def test_speakers_spelling_variants_are_one_person(statements_of):
 def test_speakers_description_without_a_name(statements_of):
     text = HEAD + "A ministry spokesman said the government would not intervene in the dispute.\n"
     statement = by_quote(statements_of(text), "would not intervene")
-    assert statement.speaker == "A ministry spokesman"
+    assert statement.speaker == "ministry spokesman"
+    assert statement.speaker_mention == "A ministry spokesman"
     assert statement.speaker_type == "person"
+
+
+def test_speakers_organization(statements_of):
+    text = HEAD + "The Port Authority of Gdansk said the terminal would stay closed until Monday.\n"
+    statement = by_quote(statements_of(text), "stay closed")
+    assert statement.speaker_type == "organization"
+    assert statement.speaker.startswith("Port Authority")
 
 
 def test_speakers_speaker_in_preceding_sentence_with_colon(statements_of):

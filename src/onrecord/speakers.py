@@ -236,7 +236,7 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, people: Peo
     at = sentence.char(subject)
     if is_pronoun(subject):
         return pronoun_speaker(subject.text, at, sentence, people)
-    name_tokens = person_name_tokens(subject)
+    name_tokens = person_name_tokens(subject, people)
     if name_tokens:
         name = whole_words(text, *astuple(sentence.token_span(name_tokens[0], name_tokens[-1])))
         person = people.add_name(name, at, weight=0)
@@ -244,11 +244,19 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, people: Peo
             people.mention(at, sentence.paragraph, person, subject=True)
             return Speaker(person.name, "person", mention)
     noun = singular(subject.lower_)
-    if subject.ent_type_ in ORG_LABELS or noun in ORG_NOUNS:
-        return Speaker(mention, "organization", mention)
+    if subject.ent_type_ in ORG_LABELS:
+        ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
+        return Speaker(without_article(whole_words(text, *astuple(sentence.token_span(ent[0], ent[-1])))), "organization", mention)
+    if noun in ORG_NOUNS:
+        return Speaker(without_article(mention), "organization", mention)
     if noun in PERSON_NOUNS:
-        return Speaker(mention, "person", mention)
-    return Speaker(mention, "unknown", mention)
+        return Speaker(without_article(mention), "person", mention)
+    return Speaker(without_article(mention), "unknown", mention)
+
+
+def without_article(phrase: str) -> str:
+    """'the White House' is named 'White House'; the mention keeps the article."""
+    return re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
 
 
 def core_phrase(head: Token) -> list[Token]:
@@ -257,13 +265,16 @@ def core_phrase(head: Token) -> list[Token]:
     return sorted({t for l in left for t in l.subtree} | {head}, key=lambda t: t.i)
 
 
-def person_name_tokens(head: Token) -> list[Token]:
-    """The name in a subject phrase: proper nouns ending at its head, else a PERSON entity in it or its apposition."""
-    if is_proper_noun(head) and head.ent_type_ not in ORG_LABELS:
+def person_name_tokens(head: Token, people: People) -> list[Token]:
+    """The name in a subject phrase: proper nouns ending at its head (unless NER calls them an
+    organisation or place the article never calls a person), else a PERSON entity in it or its apposition."""
+    if is_proper_noun(head):
         run = [head]
         while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
             run.insert(0, run[0].nbor(-1))
-        return run
+        known = people.find_name(clean_name(" ".join(t.text for t in run))[0], 0) is not None
+        if head.ent_type_ not in ORG_LABELS or known:
+            return run
     appositions = [c for c in head.children if c.dep_ == "appos"]
     for phrase in [core_phrase(head), *map(core_phrase, appositions)]:
         ents = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start <= phrase[-1].i and phrase[0].i < e.end]
