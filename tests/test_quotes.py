@@ -111,19 +111,12 @@ def test_quotes_every_statement_indexes_the_text(statements_of):
 
 @pytest.mark.parametrize("sentence,content", [
     ("In both years, auditor Lena Fischer said, the accounts were kept in order.", "the accounts were kept in order"),
-    ("The shortfall, as auditor Lena Fischer explained, was caused by late grants.", "The shortfall, as auditor Lena Fischer explained, was caused by late grants"),
-])
-def test_quotes_aside_reports_the_clause_around_it(statements_of, sentence, content):
-    statement = by_quote(statements_of(HEAD + sentence + "\n"), "")
-    assert statement.quote == content
-    assert statement.speaker == "Lena Fischer"
-
-
-@pytest.mark.parametrize("sentence,content", [
+    ("The shortfall, as auditor Lena Fischer explained, was caused by late grants.",
+     "The shortfall, as auditor Lena Fischer explained, was caused by late grants"),
     ("Auditor Lena Fischer called for a full review of the housing contracts.", "a full review of the housing contracts"),
     ("Auditor Lena Fischer vowed to publish every contract before the election.", "to publish every contract before the election"),
 ])
-def test_quotes_calls_and_vows_report_what_is_wanted(statements_of, sentence, content):
+def test_quotes_asides_calls_and_vows_report_their_clause(statements_of, sentence, content):
     statement = by_quote(statements_of(HEAD + sentence + "\n"), "")
     assert statement.quote == content
     assert statement.speaker == "Lena Fischer"
