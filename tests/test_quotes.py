@@ -156,3 +156,12 @@ def test_quotes_two_speakers_in_one_paragraph(statements_of):
 def test_quotes_pathological_text_gives_a_result(statements_of, body):
     for statement in statements_of(HEAD + body + "\n\nA closing line.\n"):
         assert statement.end <= len(HEAD) + len(body)
+
+
+@pytest.mark.parametrize("sentence,content", [
+    ("Opposition leader Tom Arendse called the budget “a fantasy written in red ink.”", "the budget “a fantasy written in red ink.”"),
+    ("Opposition leader Tom Arendse described the budget as “reckless and cruel.”", "the budget as “reckless and cruel.”"),
+])
+def test_quotes_quoted_verdict_is_a_mixed_statement(statements_of, sentence, content):
+    statement = by_quote(statements_of(HEAD + sentence + "\n"), "")
+    assert (statement.kind, statement.quote, statement.speaker) == ("mixed", content, "Tom Arendse")

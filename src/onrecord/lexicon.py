@@ -43,8 +43,9 @@ def inflections(lemma: str) -> list[str]:
     return [lemma, third_person, lemma + "ed", lemma + "ing"]
 
 
-# "call" reports speech only as "called for": it is matched apart from the other verbs.
-CUE_LEMMA_OF = {form: lemma for lemma in [*SPEECH_VERBS, "call"] for form in inflections(lemma)} | {"swore": "swear", "sworn": "swear"}
+# "call" and "describe" report speech only with what is called for or a quoted verdict
+# ("called it “a disgrace”"): they are matched apart from the other verbs.
+CUE_LEMMA_OF = {form: lemma for lemma in [*SPEECH_VERBS, "call", "describe"] for form in inflections(lemma)} | {"swore": "swear", "sworn": "swear"}
 CUE_FORMS = set(CUE_LEMMA_OF) | {"according"}
 
 # Words that may precede a name without being part of it.

@@ -159,7 +159,9 @@ def make_cue(sentence: Sentence, token: Token, quoted) -> Cue | None:
     if lemma is None or not is_verb(token):
         return None
     if lemma == "call":
-        return call_for_cue(sentence, token, subject)
+        return call_for_cue(sentence, token, subject) or naming_cue(sentence, token, subject, quoted)
+    if lemma == "describe":
+        return naming_cue(sentence, token, subject, quoted)
     return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, reported_clause(sentence, token))
 
 
@@ -171,6 +173,15 @@ def call_for_cue(sentence: Sentence, token: Token, subject: Token | None) -> Cue
         return None
     content = clause_span(sentence, list(wanted.subtree), token)
     return Cue(sentence, token, f"{token.text} for", sentence.token_span(token, for_), subject, content)
+
+
+def naming_cue(sentence: Sentence, token: Token, subject: Token | None, quoted) -> Cue | None:
+    """'He called the decision “panic in disguise”': a quoted verdict is a statement; a single
+    quoted word ('called it a “giveaway”') is a label, not a statement."""
+    verdict = [t for t in token.subtree if t.i > token.i]
+    if sum(quoted(t) and not t.is_punct for t in verdict) < 2:
+        return None
+    return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, clause_span(sentence, verdict, token))
 
 
 def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
@@ -245,7 +256,10 @@ def clause_span(sentence: Sentence, tokens: list[Token], verb: Token) -> Span:
         last = after[-1] if after else last
     while last.i > first.i and last.is_punct and not is_closing_quote(last):
         last = last.doc[last.i - 1]
-    return sentence.token_span(first, last)
+    span = sentence.token_span(first, last)
+    if last.text.endswith(".") and last.text.count(".") == 1 and len(last.text) > 1:
+        return Span(span.start, span.end - 1)  # 'km/h.' ends the sentence, 'U.S.' is a word
+    return span
 
 
 def is_closing_quote(token: Token) -> bool:
