@@ -472,20 +472,23 @@ def uncued_source(drafts: list[Draft], i: int) -> int | None:
 
 def opens_with_report(outer: Draft, inner: Draft) -> bool:
     """The outer statement's content is the inner report itself: 'that Kim told Xi that ...'."""
-    subject = inner.cue.subject if inner.cue else None
-    if subject is None or not outer.content.contains(inner.content):
+    subject = inner.cue.subject
+    if subject is None:
         return False
     return inner.cue.sentence.char(subject.left_edge) <= outer.content.start + 1
 
 
 def drop_reports_of_reports(drafts: list[Draft]) -> list[Draft]:
-    """'Media reported that Kim told Xi that ...': keep Kim's statement, not the report of it."""
+    """'Media reported that Kim told Xi that ...': keep Kim's statement, not the report of it. A cue
+    without a subject inside a report ('he went to tell him that ...') is part of that report."""
     starts = [d.content.start for d in drafts]  # drafts are in text order
     dropped = set()
     for outer in drafts:
-        within = drafts[bisect_left(starts, outer.content.start):bisect_left(starts, outer.content.end)]
-        if any(inner is not outer and inner.kind != "direct" and opens_with_report(outer, inner) for inner in within):
+        within = [d for d in drafts[bisect_left(starts, outer.content.start):bisect_left(starts, outer.content.end)]
+                  if d is not outer and d.kind != "direct" and outer.content.contains(d.content)]
+        if any(opens_with_report(outer, inner) for inner in within):
             dropped.add(id(outer))
+        dropped.update(id(inner) for inner in within if inner.cue.subject is None)
     kept = [d for d in drafts if id(d) not in dropped]
     new_index = {id(d): i for i, d in enumerate(kept)}
     for draft in kept:
