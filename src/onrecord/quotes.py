@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from .lexicon import QUOTE_CHARS, CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
+from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
 from .model import DisjointSpans, Kind, Layout, Span
 from .parse import Sentence, is_verb
 
@@ -24,7 +24,6 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A cue without a subject of its own takes the subject of the clause it hangs from.
 CLIMB_DEPS = {"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "acl"}
 MIN_OBJECT_CONTENT_WORDS = 4
-CONNECTIVE_TAIL = re.compile(r"[\s,;:—–-]*(\b(while|and|but|as|whereas|although|though|because|after|before)\b[\s,]*)?$", re.IGNORECASE)
 SCARE_QUOTE_MAX_WORDS = 5
 
 
@@ -179,10 +178,7 @@ def call_for_cue(sentence: Sentence, token: Token, subject: Token | None) -> Cue
 def naming_cue(sentence: Sentence, token: Token, subject: Token | None, quoted) -> Cue | None:
     """'He called the decision “panic in disguise”': a quoted verdict is a statement; a single
     quoted word ('called it a “giveaway”') is a label, not a statement."""
-    parts = [c for c in token.rights if c.dep_ not in ("conj", "cc", "punct", "advmod", "advcl") and (c.dep_ != "prep" or c.lower_ == "as")]
-    if not any(c.dep_ == "dobj" for c in parts):
-        return None  # 'called on her to resign', 'called in the police'
-    verdict = sorted((t for c in parts for t in c.subtree), key=lambda t: t.i)
+    verdict = [t for t in token.subtree if t.i > token.i]
     if sum(quoted(t) and not t.is_punct for t in verdict) < 2:
         return None
     return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, clause_span(sentence, verdict, token))
@@ -367,37 +363,14 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
             continue
         drafts.append(Draft(quotation.content, "direct", cue, quotation.paragraph, 0.9 if cue else 0.6, quotation))
     drafts.sort(key=lambda d: d.content.start)
-    return drop_reports_of_reports(link_uncued(truncate_at_other_reports(text, drafts)))
+    return drop_reports_of_reports(link_uncued(drafts))
 
 
 def runs_on_to(quotation: Quotation, cue: Cue) -> bool:
     """'He said he intends to win, so he'll have “the strongest hand”': a quotation later in the
-    sentence belongs to the clause when the parse hangs it under the cue, not under a clause
-    joined to it ('..., but he gave a compliment: “...”')."""
-    content, sentence = cue.content, cue.sentence
-    if not (cue.span.end <= content.start and content.end <= quotation.outer.start < sentence.span.end):
-        return False
-    token = next((t for t in sentence.tokens if sentence.char(t) >= quotation.content.start), None)
-    while token is not None and token.i != cue.token.i:
-        if token.head.i == token.i or token.dep_ == "conj" and token.head.i == cue.token.i:
-            return False
-        token = token.head
-    return token is not None
-
-
-def truncate_at_other_reports(text: str, drafts: list[Draft]) -> list[Draft]:
-    """'Her campaign said she would wait, while Collins suggested ...': a reported clause ends where
-    another speaker's report begins inside it."""
-    subjects = sorted(d.cue.sentence.char(d.cue.subject.left_edge) for d in drafts if d.cue and d.cue.subject is not None)
-    for draft in drafts:
-        if draft.kind == "direct" or draft.content.start < draft.cue.span.end:
-            continue
-        inside = subjects[bisect_right(subjects, draft.content.start + 1):bisect_left(subjects, draft.content.end)]
-        kept = CONNECTIVE_TAIL.sub("", text[draft.content.start:inside[0]]) if inside else ""
-        if kept:
-            draft.content = Span(draft.content.start, draft.content.start + len(kept))
-            draft.kind = "mixed" if any(mark in kept for mark in QUOTE_CHARS) else "indirect"
-    return drafts
+    sentence that a cue before its clause introduces belongs to the clause."""
+    content, sentence = cue.content, cue.sentence.span
+    return cue.span.end <= content.start and content.end <= quotation.outer.start < sentence.end
 
 
 def covers(quotation: Quotation, clause: Span) -> bool:
