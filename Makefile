@@ -13,7 +13,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/extract_speed.py --corpus bbc --limit 500
+	$(BIN)/python benchmarks/extract_speed.py --corpus polnear --limit 200
+	$(BIN)/python benchmarks/polnear_accuracy.py --split dev
 
 # Every dependency, the spaCy pipeline included, is installed from the hashed lock file.
 $(STAMP): pyproject.toml requirements/lock.txt

@@ -178,7 +178,8 @@ def call_for_cue(sentence: Sentence, token: Token, subject: Token | None) -> Cue
 def naming_cue(sentence: Sentence, token: Token, subject: Token | None, quoted) -> Cue | None:
     """'He called the decision “panic in disguise”': a quoted verdict is a statement; a single
     quoted word ('called it a “giveaway”') is a label, not a statement."""
-    verdict = [t for t in token.subtree if t.i > token.i]
+    joined = {t.i for c in token.rights if c.dep_ in ("conj", "cc") for t in c.subtree}  # '..., and said “...”'
+    verdict = [t for t in token.subtree if t.i > token.i and t.i not in joined]
     if sum(quoted(t) and not t.is_punct for t in verdict) < 2:
         return None
     return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, clause_span(sentence, verdict, token))
