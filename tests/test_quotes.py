@@ -63,7 +63,7 @@ def test_quotes_mixed_quote_is_one_statement_of_the_reported_clause(statements_o
     assert statement.speaker == "Jorge Vidal"
 
 
-@pytest.mark.parametrize("cue", ["said", "told reporters", "added", "argued", "announced", "warned", "insisted", "explained"])
+@pytest.mark.parametrize("cue", ["said", "told reporters", "told lawmakers on Monday", "added", "argued", "announced", "warned", "insisted", "explained"])
 def test_quotes_indirect_speech_with_reporting_verb(statements_of, cue):
     text = HEAD + f"Treasurer Anna Kowalski {cue} that the city would run a small surplus next year.\n"
     statement = by_quote(statements_of(text), "small surplus")

@@ -224,6 +224,8 @@ def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
     tokens = [t for t in clause.subtree if t.i != verb.i]
     while tokens and (tokens[0].dep_ == "mark" and tokens[0].lower_ in ("that", "if", "whether") or tokens[0].is_punct):
         tokens.pop(0)
+    if len(tokens) > 2 and tokens[0].lower_ == "that" and tokens[0].i - 1 in attachment_ends(verb):
+        tokens.pop(0)  # 'told lawmakers that time ...' parsed with 'that' as a determiner
     if not tokens:
         return None
     return clause_span(sentence, tokens, verb)
@@ -233,6 +235,11 @@ def is_aside(verb: Token) -> bool:
     """'as he explained' or 'Trump said,' set inside the clause it reports."""
     marked_as = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
     return marked_as or verb.dep_ == "parataxis" and any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+
+
+def attachment_ends(verb: Token) -> set[int]:
+    """Where the cue's own words end: the verb, its object, a time or place ('said on Monday')."""
+    return {verb.i} | {c.right_edge.i for c in verb.children if c.dep_ in ("dobj", "npadvmod", "prep", "advmod") and c.i > verb.i}
 
 
 def parenthetical_clause(sentence: Sentence, verb: Token) -> Span | None:
