@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import evaluate as scoring
 from .errors import InputError, OnRecordError
 from .extract import extract_article
-from .model import Statement
+from .model import Article, Statement
 from .parse import load_model
 from .read import expand_paths, read_article
 
@@ -61,7 +62,7 @@ def fail(message: str) -> None:
     print(f"onrecord: {message}", file=sys.stderr)
 
 
-def extracted(paths: list[str], model: str | None) -> Iterator[tuple[str, list[Statement]] | OnRecordError]:
+def extracted(paths: list[str], model: str | None) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
     """Statements per readable file; an error for each path or file that could not be used."""
     nlp = load_model(model)
     for item in expand_paths(paths):
@@ -69,19 +70,17 @@ def extracted(paths: list[str], model: str | None) -> Iterator[tuple[str, list[S
             yield item
             continue
         try:
-            _, statements = extract_article(read_article(item), model=nlp)
+            yield extract_article(read_article(item), model=nlp)
         except OnRecordError as error:
             yield error
         except Exception as error:  # one bad article must not stop the others
             yield InputError(item, f"could not be processed ({type(error).__name__}: {error})")
-        else:
-            yield item, statements
 
 
 def run_extract(args: argparse.Namespace) -> int:
     fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    console = Console(width=None if sys.stdout.isatty() else 160)
     failed = 0
-    rows: list[Statement] = []
     for result in extracted(args.paths, args.model):
         if isinstance(result, OnRecordError):
             fail(str(result))
@@ -91,23 +90,23 @@ def run_extract(args: argparse.Namespace) -> int:
                 print(json.dumps(statement.to_dict(), ensure_ascii=False))
             sys.stdout.flush()
         else:
-            rows.extend(result[1])
-    if fmt == "table":
-        print_table(rows)
+            console.print(statement_table(*result))
     return 1 if failed else 0
 
 
-def print_table(statements: list[Statement]) -> None:
-    console = Console(width=None if sys.stdout.isatty() else 160)
-    table = Table(show_lines=True)
-    for column in ("article", "speaker", "kind", "cue", "quote", "conf."):
+def statement_table(article: Article, statements: list[Statement]) -> Table:
+    """One article's statements, under its headline, author and date."""
+    about = " · ".join(filter(None, [article.author, article.published]))
+    title = f"[bold]{escape(article.headline or article.source)}[/bold]\n{escape(article.source)}" + (f" · {escape(about)}" if about else "")
+    table = Table(title=title, show_lines=True, title_justify="left")
+    for column in ("speaker", "kind", "cue", "quote", "conf."):
         table.add_column(column, overflow="fold")
     for s in statements:
-        speaker = s.speaker or "?"
+        speaker = escape(s.speaker or "?")
         if s.speaker_mention and s.speaker_mention != s.speaker:
-            speaker += f"\n[dim]({s.speaker_mention})[/dim]"
-        table.add_row(Path(s.article).name, speaker, s.kind, s.cue or "", s.quote, f"{s.confidence:.2f}")
-    console.print(table)
+            speaker += f"\n[dim]({escape(s.speaker_mention)})[/dim]"
+        table.add_row(speaker, s.kind, s.cue or "", escape(s.quote), f"{s.confidence:.2f}")
+    return table
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
@@ -119,8 +118,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
             fail(str(result))
             failed += 1
             continue
-        path, statements = result
-        scoring.score_article(report, statements, gold.get(Path(path).name, []))
+        article, statements = result
+        scoring.score_article(report, statements, gold.get(Path(article.source).name, []))
     if args.json:
         print(json.dumps(report.scores(), indent=2))
     else:

