@@ -138,15 +138,12 @@ class People:
     # --- pronouns ---
 
     def antecedent(self, pronoun: str, at: int, paragraph: int) -> Person | None:
-        """The person a pronoun means: the latest subject before it, not merely the nearest name."""
+        """The person a pronoun means: the latest subject before it, not merely the nearest name;
+        within the last few paragraphs first, then anywhere before."""
         gender = PERSON_PRONOUNS.get(pronoun.lower())
-        near = []
-        for m in reversed(self.mentions[:self.count_before(at)]):
-            if paragraph - m.paragraph > PRONOUN_WINDOW_PARAGRAPHS:
-                break
-            if gender is None or m.person.gender in (None, gender):
-                near.insert(0, m)
-        for pick in ([m for m in near if m.subject], near):
+        before = [m for m in self.mentions[:self.count_before(at)] if gender is None or m.person.gender in (None, gender)]
+        near = [m for m in before if paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS]
+        for pick in ([m for m in near if m.subject], near, [m for m in before if m.subject]):
             if pick:
                 person = pick[-1].person
                 if gender and person.gender is None:
