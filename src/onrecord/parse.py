@@ -168,13 +168,16 @@ def standalone(sent: TokenSpan) -> Doc:
 
 
 def sentences_of_doc(doc: Doc, layout: Layout) -> list[Sentence]:
-    """Sentences of a Doc the caller has already run through a full pipeline (the spaCy component)."""
+    """Sentences of a Doc the caller has already run through a full pipeline (the spaCy component),
+    cut at paragraph ends, which its parser may have crossed."""
     found: list[Sentence] = []
     for index, paragraph in enumerate(layout.paragraphs):
         region = doc.char_span(paragraph.start, paragraph.end, alignment_mode="expand")
         if region is None:
             continue
         for sent in region.sents:
-            start, end = max(sent.start_char, paragraph.start), min(sent.end_char, paragraph.end)
-            found.append(Sentence(Span(start, end), index, tokens=sent, offset=0))
+            start, end = max(sent.start, region.start), min(sent.end, region.end)
+            if start < end:
+                tokens = doc[start:end]
+                found.append(Sentence(Span(tokens.start_char, tokens.end_char), index, tokens=tokens, offset=0))
     return found

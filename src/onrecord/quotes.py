@@ -182,7 +182,8 @@ def naming_cue(sentence: Sentence, token: Token, subject: Token | None, quoted) 
     verdict = [t for t in token.subtree if t.i > token.i and t.i not in joined]
     if sum(quoted(t) and not t.is_punct for t in verdict) < 2:
         return None
-    return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, clause_span(sentence, verdict, token))
+    content = clause_span(sentence, verdict, token)
+    return Cue(sentence, token, token.text, sentence.token_span(token, token), subject, content) if content else None
 
 
 def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
@@ -256,8 +257,12 @@ def parenthetical_clause(sentence: Sentence, verb: Token) -> Span | None:
     return clause_span(sentence, tokens, tokens[0])
 
 
-def clause_span(sentence: Sentence, tokens: list[Token], verb: Token) -> Span:
-    """Character span of a clause; one that ends on a quotation keeps the closing mark."""
+def clause_span(sentence: Sentence, tokens: list[Token], verb: Token) -> Span | None:
+    """Character span of a clause, within its sentence; one that ends on a quotation keeps the closing mark."""
+    low, high = sentence.tokens[0].i, sentence.tokens[-1].i
+    tokens = [t for t in tokens if low <= t.i <= high]  # a parse of a whole Doc may cross paragraphs
+    if not tokens:
+        return None
     first, last = tokens[0], tokens[-1]
     after = [t for t in sentence.tokens if t.i > last.i]
     if first.i > verb.i and all(t.is_punct for t in after):
