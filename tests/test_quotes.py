@@ -165,3 +165,14 @@ def test_quotes_pathological_text_gives_a_result(statements_of, body):
 def test_quotes_quoted_verdict_is_a_mixed_statement(statements_of, sentence, content):
     statement = by_quote(statements_of(HEAD + sentence + "\n"), "")
     assert (statement.kind, statement.quote, statement.speaker) == ("mixed", content, "Tom Arendse")
+
+
+@pytest.mark.parametrize("sentence", [
+    "As the results came in from the last wards, Mayor Ines Caldera boasted, “That makes three wins in a row.”",
+    "“That makes three wins in a row,\" Mayor Ines Caldera told the crowd.",  # curly opened, straight closed
+])
+def test_quotes_quotation_right_after_its_cue_is_direct(statements_of, sentence):
+    statement = by_quote(statements_of(HEAD + sentence + "\n"), "three wins")
+    assert statement.kind == "direct"
+    assert statement.quote.startswith("That makes three wins in a row")
+    assert statement.speaker == "Ines Caldera"

@@ -17,8 +17,9 @@ from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_C
 from .model import DisjointSpans, Kind, Layout, Span
 from .parse import Sentence, is_verb
 
-# Scraped text mixes marks: a straight opening mark may be closed by a curly one. A curly one closes only curly,
-# so straight marks nested in it ('“He said "no" twice”') stay inside.
+# Scraped text mixes marks: a straight opening mark may be closed by a curly one, and a curly one
+# by a straight one when no curly closing mark follows; so straight marks nested in a curly
+# quotation ('“He said "no" twice”') stay inside.
 CLOSERS = {"“": "”", "„": "“”", "«": "»", "\"": "\"”", "‘": "’"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # A cue without a subject of its own takes the subject of the clause it hangs from.
@@ -78,11 +79,12 @@ def paragraph_quotations(text: str, paragraph: Span, index: int) -> list[Quotati
     singles_allowed = not any(mark in chunk for mark in "\"“”„«»")
     found: list[Quotation] = []
     opened_at, closer = None, ""
+    last_curly_close = chunk.rfind("”")
     for i, char in enumerate(chunk):
         if opened_at is None:
             if opens_quotation(chunk, i, singles_allowed):
                 opened_at, closer = i, CLOSERS[char]
-        elif char in closer and closes_quotation(chunk, i):
+        elif (char in closer or char == '"' and closer == "”" and i > last_curly_close) and closes_quotation(chunk, i):
             found.append(make_quotation(text, paragraph.start, opened_at, i + 1, index, closed=True))
             opened_at = None
     if opened_at is not None and len(chunk) - opened_at > 1:
@@ -104,7 +106,9 @@ def opens_quotation(chunk: str, i: int, singles_allowed: bool) -> bool:
 
 
 def closes_quotation(chunk: str, i: int) -> bool:
-    """A closing mark, not an apostrophe ("don’t", "Korea’s")."""
+    """A closing mark, not an apostrophe ("don’t", "Korea’s") nor a straight mark opening a word."""
+    if chunk[i] == '"':
+        return i > 0 and not chunk[i - 1].isspace()
     if chunk[i] != "’":
         return True
     after = chunk[i + 1] if i + 1 < len(chunk) else " "
@@ -358,7 +362,7 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
         paragraph = cue.sentence.paragraph
         reach = Span(cue.content.start, max(cue.content.end, cue.sentence.span.end))
         holding = [q for q in context.overlapping_quotations(reach, paragraph) if q.outer.overlaps(cue.content) or runs_on_to(q, cue)]
-        inner = [q for q in holding if covers(q, cue.content)]
+        inner = [q for q in holding if covers(q, cue.content) or introduces(text, cue, q)]
         if inner:
             attributed.setdefault(inner[0], cue)  # 'Lee said, “...”': the clause is the quotation
             continue
@@ -384,6 +388,12 @@ def runs_on_to(quotation: Quotation, cue: Cue) -> bool:
     sentence that a cue before its clause introduces belongs to the clause."""
     content, sentence = cue.content, cue.sentence.span
     return cue.span.end <= content.start and content.end <= quotation.outer.start < sentence.end
+
+
+def introduces(text: str, cue: Cue, quotation: Quotation) -> bool:
+    """'Trump boasted, “That makes me smart.”': only a comma or colon between the cue and the quotation."""
+    between = text[cue.span.end:quotation.outer.start]
+    return cue.span.end <= quotation.outer.start and not between.strip(" ,:—–\n")
 
 
 def covers(quotation: Quotation, clause: Span) -> bool:
