@@ -56,3 +56,10 @@ def test_clean_hard_wrapped_wire_copy_keeps_paragraphs_whole():
     spans = split_paragraphs(text)
     assert len(spans) == 3
     assert text[spans[1].start:spans[1].end].endswith("traders in the capital said.")
+
+
+def test_clean_windows_line_endings_give_the_same_statements(statements_of):
+    unix = SCRAPED.replace("Engineer Rosa Lind said", "“It will hold,” said engineer Rosa Lind.\n\nShe said")
+    windows = unix.replace("\n", "\r\n")
+    assert [s.quote for s in statements_of(unix)] == [s.quote for s in statements_of(windows)]
+    assert len(statements_of(windows)) == 2
