@@ -28,7 +28,7 @@ class Speaker:
     mention: str | None
 
 
-@dataclass
+@dataclass(eq=False)  # two persons are never the same object, whatever their fields
 class Person:
     """One person named in the article, with every spelling seen."""
 
@@ -111,6 +111,8 @@ class People:
 
     def find_full(self, name: str) -> Person | None:
         key, parts = fold(name), name_parts(name)
+        if not parts:
+            return None
         for person in self.persons:
             known = {fold(s) for s in person.spellings}
             if key in known or len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
