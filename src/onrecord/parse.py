@@ -1,7 +1,8 @@
 """Parse stage: the only place a spaCy pipeline is loaded and run.
 
-The full pipeline (tagger, parser, NER) runs only on sentences that hold a quotation mark
-or a reporting cue; every other sentence is just tokenized and split.
+The full pipeline (tagger, parser, NER) runs only on sentences that hold a reporting cue
+outside quotation marks, and on the narrative sentence before each of them; every other
+sentence is just tokenized and split.
 """
 
 from __future__ import annotations
@@ -64,10 +65,13 @@ def model_name(name: str | None = None) -> str:
     return name or os.environ.get("ONRECORD_MODEL") or DEFAULT_MODEL
 
 
-@lru_cache(maxsize=4)
 def load_model(name: str | None = None) -> Language:
     """Load an installed spaCy pipeline once per process (``ONRECORD_MODEL`` picks the default)."""
-    name = model_name(name)
+    return load_named_model(model_name(name))
+
+
+@lru_cache(maxsize=4)
+def load_named_model(name: str) -> Language:
     try:
         nlp = spacy.load(name, exclude=SKIPPED_COMPONENTS)
     except (OSError, ImportError) as error:
