@@ -158,10 +158,10 @@ def make_cue(sentence: Sentence, token: Token, quoted) -> Cue | None:
     if token.lower_ == "according":
         followed_by_to = token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
         return according_to_cue(sentence, token) if followed_by_to else None
-    subject = subject_of(token, quoted)
     lemma = CUE_LEMMA_OF.get(token.lower_)
     if lemma is None or not is_verb(token):
         return None
+    subject = subject_of(token, quoted)
     if lemma == "call":
         return call_for_cue(sentence, token, subject) or naming_cue(sentence, token, subject, quoted)
     if lemma == "describe":
