@@ -4,8 +4,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from conftest import SEEDS
 
 GOOD = "Ferry Returns\n\n“The boats are ready,” said harbour master Ana Ruiz.\n"

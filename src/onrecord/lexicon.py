@@ -1,7 +1,5 @@
 """Word lists the stages share: reporting cues, titles, speaker nouns."""
 
-import re
-
 QUOTE_CHARS = "\"“”„«»"
 
 # Lemmas of verbs that report speech. Inflected forms are made below so that the parse

@@ -148,13 +148,14 @@ def find_cues(sentences: list[Sentence], quotations: list[Quotation]) -> list[Cu
         for token in sentence.tokens:
             if sentence.char(token) in inside:
                 continue  # speech reported inside a quotation belongs to the quotation
-            cue = make_cue(sentence, token, lambda t: sentence.char(t) in inside)
+            cue = make_cue(sentence, token, inside)
             if cue is not None:
                 cues.append(cue)
     return cues
 
 
-def make_cue(sentence: Sentence, token: Token, quoted) -> Cue | None:
+def make_cue(sentence: Sentence, token: Token, inside: DisjointSpans) -> Cue | None:
+    quoted = lambda t: sentence.char(t) in inside  # noqa: E731
     if token.lower_ == "according":
         followed_by_to = token.i + 1 < len(token.doc) and token.nbor(1).lower_ == "to"
         return according_to_cue(sentence, token) if followed_by_to else None

@@ -173,7 +173,7 @@ def gather_people(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
             span = sentence.token_span(name[0], name[-1])
             outside = span.start not in quoted
             found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end), outside and is_main_subject(name.root)))
-    for at, paragraph, name, subject in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
+    for at, _, name, _ in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
         people.add_name(name, at)
     for at, paragraph, name, subject in sorted(set(found)):
         person = people.find_name(clean_name(name)[0], at)
