@@ -316,15 +316,17 @@ class Context:
         self.quotation_starts = {p: [q.outer.start for q in qs] for p, qs in self.quotations.items()}
         self.quotation_ends = {p: [q.outer.end for q in qs] for p, qs in self.quotations.items()}
         self.cue_starts = {p: [c.span.start for c in cs] for p, cs in self.cues.items()}
+        self.sentence_starts = {p: [s.span.start for s in ss] for p, ss in self.sentences.items()}
+        self.sentence_ends = {p: [s.span.end for s in ss] for p, ss in self.sentences.items()}
 
     def sentence_start_before(self, at: int, paragraph: int) -> int:
-        starts = [s.span.start for s in self.sentences.get(paragraph, [])]
+        starts = self.sentence_starts.get(paragraph, [])
         index = bisect_right(starts, at) - 1
         return starts[index] if index >= 0 else at
 
     def sentence_end_after(self, at: int, paragraph: int) -> int:
         """End of the sentence that holds the text right after ``at``."""
-        ends = [s.span.end for s in self.sentences.get(paragraph, [])]
+        ends = self.sentence_ends.get(paragraph, [])
         index = bisect_right(ends, at)
         return ends[index] if index < len(ends) else at
 
