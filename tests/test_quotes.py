@@ -176,3 +176,9 @@ def test_quotes_quotation_right_after_its_cue_is_direct(statements_of, sentence)
     assert statement.kind == "direct"
     assert statement.quote.startswith("That makes three wins in a row")
     assert statement.speaker == "Ines Caldera"
+
+
+def test_quotes_quotation_set_apart_by_a_dash_is_direct(statements_of):
+    text = HEAD + "Treasurer Anna Kowalski has changed her account once — “I now remember the meeting,” she said.\n"
+    statement = by_quote(statements_of(text), "remember the meeting")
+    assert (statement.kind, statement.quote, statement.speaker) == ("direct", "I now remember the meeting,", "Anna Kowalski")

@@ -365,7 +365,7 @@ def draft_statements(text: str, sentences: list[Sentence], quotations: list[Quot
         paragraph = cue.sentence.paragraph
         reach = Span(cue.content.start, max(cue.content.end, cue.sentence.span.end))
         holding = [q for q in context.overlapping_quotations(reach, paragraph) if q.outer.overlaps(cue.content) or runs_on_to(q, cue)]
-        inner = [q for q in holding if covers(q, cue.content) or introduces(text, cue, q)]
+        inner = [q for q in holding if covers(q, cue.content) or introduces(text, cue, q) or is_followed_by(text, cue, q)]
         if inner:
             attributed.setdefault(inner[0], cue)  # 'Lee said, “...”': the clause is the quotation
             continue
@@ -397,6 +397,14 @@ def introduces(text: str, cue: Cue, quotation: Quotation) -> bool:
     """'Trump boasted, “That makes me smart.”': only a comma or colon between the cue and the quotation."""
     between = text[cue.span.end:quotation.outer.start]
     return cue.span.end <= quotation.outer.start and not between.strip(" ,:—–\n")
+
+
+def is_followed_by(text: str, cue: Cue, quotation: Quotation) -> bool:
+    """'... once — “I now do recall,” he said': the attribution comes straight after the quotation."""
+    start = cue.span.start if cue.subject is None else min(cue.span.start, cue.sentence.char(cue.subject.left_edge))
+    lead = text[cue.content.start:quotation.outer.start].rstrip()
+    set_apart = not lead or lead.endswith((":", "—", "–"))  # not 'The plan “will fail,” he said' (mixed)
+    return set_apart and quotation.closed and quotation.outer.end <= start and not text[quotation.outer.end:start].strip(" ,")
 
 
 def covers(quotation: Quotation, clause: Span) -> bool:
