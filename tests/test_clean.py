@@ -63,3 +63,11 @@ def test_clean_windows_line_endings_give_the_same_statements(statements_of):
     windows = unix.replace("\n", "\r\n")
     assert [s.quote for s in statements_of(unix)] == [s.quote for s in statements_of(windows)]
     assert len(statements_of(windows)) == 2
+
+
+def test_clean_prose_starting_like_furniture_is_kept():
+    text = ("Title\n\nRelated to the budget, the mayor said taxes would not rise.\n\n"
+            "Comments by the treasurer were more cautious.\n\nComments\n\nRelated stories\n")
+    paragraphs, _ = paragraphs_of(text)
+    assert paragraphs == ["Related to the budget, the mayor said taxes would not rise.",
+                          "Comments by the treasurer were more cautious."]

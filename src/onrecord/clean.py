@@ -13,13 +13,19 @@ from .model import Layout, Span
 
 QUOTE_MARKS = "\"“”„«»"
 
-# Prompts and navigation that sites print around an article.
-FURNITURE_START = re.compile(
-    r"^(related( stories| articles| content| coverage)?|most (viewed|read|popular|shared)( articles| stories)?"
-    r"|recommended( for you)?|trending( now)?|advertisement|sponsored( content)?|read more|see also"
-    r"|more (from|on|stories)\b|top stories|share (this|on)\b|sign up\b|subscribe\b|follow us\b|comments?\b"
-    r"|contact us\b|please (let us know|direct|send|contact|email|note|read|share|subscribe)\b|click here\b"
-    r"|this (post|article|story) was originally\b|image( copyright| caption| source)?\b|photo:|getty images)",
+# Prompts and navigation that sites print around an article. Headings stand alone on their line,
+# so prose that merely starts with one of these words ('Related to this, ...') stays.
+FURNITURE_HEADING = re.compile(
+    r"^(related( stories| articles| content| coverage| links| posts)?|most (viewed|read|popular|shared)( articles| stories)?"
+    r"|recommended( for you| stories)?|trending( now)?|advertisement|sponsored( content)?|read more|see also|top stories"
+    r"|more (from|on) [\w .]+|more stories|comments?( \(\d+\))?|share( this( article| story)?)?|image copyright|getty images"
+    r"|photo|credit)\s*:?\s*$",
+    re.IGNORECASE,
+)
+FURNITURE_PROMPT = re.compile(
+    r"^(share (this|on)\b|sign up\b|subscribe\b|follow us\b|contact us\b|click here\b|read more\b"
+    r"|please (let us know|direct|send|contact|email|note|read|share|subscribe)\b|this (post|article|story) was originally\b"
+    r"|image (copyright|caption|source)\b|photo:)",
     re.IGNORECASE,
 )
 FURNITURE_ANYWHERE = re.compile(
@@ -133,7 +139,8 @@ def is_furniture(line: str) -> bool:
     if any(mark in line for mark in QUOTE_MARKS):
         return False
     return bool(
-        FURNITURE_START.match(line)
+        FURNITURE_HEADING.match(line)
+        or (words <= 25 and FURNITURE_PROMPT.match(line))
         or (words <= 30 and FURNITURE_ANYWHERE.search(line))
         or (words <= 12 and SHORT_BUTTON.search(line) and not line.rstrip().endswith("."))
         or (words <= 60 and CAPTION_CREDIT.search(line))
