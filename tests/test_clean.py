@@ -71,3 +71,9 @@ def test_clean_prose_starting_like_furniture_is_kept():
     paragraphs, _ = paragraphs_of(text)
     assert paragraphs == ["Related to the budget, the mayor said taxes would not rise.",
                           "Comments by the treasurer were more cautious."]
+
+
+def test_clean_prose_about_social_media_is_content():
+    text = "Title\n\nThen, last week, the singer posted on Twitter accusing her label of blocking her songs.\n\nFollow us on Facebook\n"
+    paragraphs, _ = paragraphs_of(text)
+    assert paragraphs == ["Then, last week, the singer posted on Twitter accusing her label of blocking her songs."]

@@ -29,12 +29,12 @@ FURNITURE_PROMPT = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_ANYWHERE = re.compile(
-    r"\b(follow \S+( \S+)? on (facebook|twitter|instagram|x)\b|on (facebook|twitter|instagram)\b|email (us|him|her|them) at"
+    r"\b((follow|like|find|join|visit|connect with) (us|\S+( \S+)?) on (facebook|twitter|instagram|x)\b|email (us|him|her|them) at"
     r"|originally (posted|published|appeared) (at|on|in)|all rights reserved|copyright (©|\d{4}|by)"
     r"|having issues with commenting|comments or questions|sign up for|subscribe to our|newsletter)",
     re.IGNORECASE,
 )
-SHORT_BUTTON = re.compile(r"\b(button|menu|log ?in|share|print)\b", re.IGNORECASE)
+SHORT_BUTTON = re.compile(r"\b(button|log ?in)\b", re.IGNORECASE)
 CAPTION_CREDIT = re.compile(
     r"\((?:[^()]*\b(?:photos?|photograph|images?|news|agency|reuters|ap|afp|epa|getty|file)\b[^()]*)\)\s*$",
     re.IGNORECASE,
