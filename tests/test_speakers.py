@@ -88,3 +88,14 @@ def test_speakers_speaker_in_preceding_sentence_with_colon(statements_of):
         "“Solidarity is the only tool we have left.”\n"
     )
     assert by_quote(statements_of(text), "Solidarity").speaker == "Samuel Otieno"
+
+
+def test_speakers_it_and_they_take_the_organisation_or_group_that_spoke_last(statements_of):
+    text = HEAD + (
+        "The Port Authority of Gdansk said the terminal would stay closed until Monday.\n\n"
+        "It added that ships would be diverted to other ports.\n\n"
+        "Union officials said the strike would go on. They warned that talks had broken down.\n"
+    )
+    found = statements_of(text)
+    assert by_quote(found, "diverted").speaker == by_quote(found, "stay closed").speaker
+    assert by_quote(found, "talks had broken down").speaker == "Union officials"

@@ -64,7 +64,6 @@ MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "father", "chairman
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "chairwoman", "spokeswoman"}
 
 PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
-GROUP_PRONOUNS = {"they", "it", "we"}
 
 # Head nouns of descriptions that name a person without a name: "a ministry spokesman said".
 PERSON_NOUNS = set("""

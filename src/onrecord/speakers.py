@@ -13,7 +13,7 @@ from dataclasses import astuple, dataclass, field
 
 from spacy.tokens import Token
 
-from .lexicon import FEMALE_TITLES, GROUP_PRONOUNS, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
+from .lexicon import FEMALE_TITLES, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
 from .model import DisjointSpans, SpeakerType
 from .parse import Sentence, is_pronoun, is_proper_noun
 
@@ -89,6 +89,7 @@ class People:
     def __init__(self) -> None:
         self.persons: list[Person] = []
         self.mentions: list[Mention] = []
+        self.groups: list[tuple[int, Speaker]] = []  # (paragraph, speaker) of unnamed speakers, in text order
 
     # --- gathering names ---
 
@@ -138,6 +139,20 @@ class People:
         return bisect_left(self.mentions, at, key=lambda m: m.at)
 
     # --- pronouns ---
+
+    def group_speaker(self, paragraph: int, speaker: Speaker) -> Speaker:
+        self.groups.append((paragraph, speaker))
+        return speaker
+
+    def latest_group(self, pronoun: str, paragraph: int) -> Speaker | None:
+        """'The ministry said ... It added ...': the last organisation (for 'it') or group that spoke nearby."""
+        wanted = {"organization"} if pronoun.lower() == "it" else {"organization", "person", "unknown"}
+        for where, speaker in reversed(self.groups):
+            if paragraph - where > PRONOUN_WINDOW_PARAGRAPHS:
+                return None
+            if speaker.type in wanted:
+                return speaker
+        return None
 
     def antecedent(self, pronoun: str, at: int, paragraph: int) -> Person | None:
         """The person a pronoun means: the latest subject before it, not merely the nearest name;
@@ -242,6 +257,11 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, people: Peo
         if person is not None:
             people.mention(at, sentence.paragraph, person, subject=True)
             return Speaker(person.name, "person", mention)
+    return people.group_speaker(sentence.paragraph, unnamed_speaker(text, subject, sentence, mention))
+
+
+def unnamed_speaker(text: str, subject: Token, sentence: Sentence, mention: str) -> Speaker:
+    """An organisation or a description: 'the Unification Ministry', 'a senior official'."""
     noun = singular(subject.lower_)
     if subject.ent_type_ in ORG_LABELS:
         ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
@@ -295,9 +315,11 @@ def singular(noun: str) -> str:
 
 
 def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, people: People) -> Speaker:
-    if pronoun.lower() in GROUP_PRONOUNS or pronoun.lower() not in PERSON_PRONOUNS:
-        return Speaker(None, "unknown", pronoun)
-    person = people.antecedent(pronoun, at, sentence.paragraph)
+    """'he' and 'she' mean a person of the article; 'it' and 'they' the organisation or group that spoke last."""
+    if pronoun.lower() in ("it", "they"):
+        group = people.latest_group(pronoun, sentence.paragraph)
+        return Speaker(group.name, group.type, pronoun) if group else Speaker(None, "unknown", pronoun)
+    person = people.antecedent(pronoun, at, sentence.paragraph) if pronoun.lower() in PERSON_PRONOUNS else None
     if person is None:
         return Speaker(None, "unknown", pronoun)
     people.mention(at, sentence.paragraph, person, subject=True)
