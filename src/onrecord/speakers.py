@@ -78,8 +78,8 @@ def clean_name(text: str) -> tuple[str, set[str]]:
     titles = set()
     while words and (words[0].lower() in TITLES or not words[0][:1].isupper()):
         titles.add(words.pop(0).lower())
-    while words and not words[-1][:1].isupper():
-        words.pop()
+    while words and (not words[-1][:1].isupper() or words[-1].endswith(".") and words[-1].lower() in TITLES):
+        words.pop()  # 'nominee Gov.' is no name; 'Steve King' keeps its King
     return " ".join(words), titles
 
 
