@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import by_quote
+from onrecord.speakers import clean_name
 
 HEAD = "Port Strike Enters Second Week\n\n"
 
@@ -99,3 +100,14 @@ def test_speakers_it_and_they_take_the_organisation_or_group_that_spoke_last(sta
     found = statements_of(text)
     assert by_quote(found, "diverted").speaker == by_quote(found, "stay closed").speaker
     assert by_quote(found, "talks had broken down").speaker == "Union officials"
+
+
+@pytest.mark.parametrize("raw,name", [
+    ("Chairman Kim Jong Un’s", "Kim Jong Un"),
+    ("Sen. Bernie Sanders", "Bernie Sanders"),
+    ("harbour master Ana Ruiz", "Ana Ruiz"),
+    ("Steve King", "Steve King"),
+    ("Gov. Lena Fischer", "Lena Fischer"),
+])
+def test_speakers_clean_name(raw, name):
+    assert clean_name(raw)[0] == name
