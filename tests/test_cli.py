@@ -4,8 +4,6 @@ import json
 import subprocess
 import sys
 
-from conftest import SEEDS
-
 GOOD = "Ferry Returns\n\n“The boats are ready,” said harbour master Ana Ruiz.\n"
 
 
@@ -25,10 +23,12 @@ def test_cli_extract_writes_json_lines(tmp_path):
     assert GOOD[records[0]["start"]:records[0]["end"]] == records[0]["quote"]
 
 
-def test_cli_extract_table_format():
-    result = run("extract", "--format", "table", SEEDS / "003_1461a4e715c05d43.txt")
+def test_cli_extract_table_format(tmp_path):
+    article = tmp_path / "good.txt"
+    article.write_text(GOOD, encoding="utf-8")
+    result = run("extract", "--format", "table", article)
     assert result.returncode == 0
-    assert "Lee Jae-myung" in result.stdout
+    assert "Ana Ruiz" in result.stdout and "Ferry Returns" in result.stdout
 
 
 def bad_inputs(tmp_path):

@@ -103,7 +103,7 @@ def test_speakers_it_and_they_take_the_organisation_or_group_that_spoke_last(sta
 
 
 @pytest.mark.parametrize("raw,name", [
-    ("Chairman Kim Jong Un’s", "Kim Jong Un"),
+    ("Chairman Park Ji Hoon’s", "Park Ji Hoon"),
     ("Sen. Bernie Sanders", "Bernie Sanders"),
     ("harbour master Ana Ruiz", "Ana Ruiz"),
     ("Steve King", "Steve King"),

@@ -40,7 +40,7 @@ CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 
-# "WASHINGTON (AP) — ", "(SEOUL, South Korea) — ": where and from whom, not part of the first sentence.
+# "WASHINGTON (AP) — ", "(LAGOS, Nigeria) — ": where and from whom, not part of the first sentence.
 DATELINE_PREFIX = re.compile(
     r"\(?[A-Z][A-Z.'’ -]+(,\s*[A-Z][\w.' -]*)*\)?\s*(\((AP|Reuters|AFP|dpa|UPI|CNN)\)\s*)?[—–-]{1,2}\s+"
 )

@@ -106,7 +106,7 @@ def opens_quotation(chunk: str, i: int, singles_allowed: bool) -> bool:
 
 
 def closes_quotation(chunk: str, i: int) -> bool:
-    """A closing mark, not an apostrophe ("don’t", "Korea’s") nor a straight mark opening a word."""
+    """A closing mark, not an apostrophe ("don’t", "Britain’s") nor a straight mark opening a word."""
     if chunk[i] == '"':
         return i > 0 and not chunk[i - 1].isspace()
     if chunk[i] != "’":

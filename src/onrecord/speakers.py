@@ -1,4 +1,4 @@
-"""Speakers stage: turn the phrase before a cue ('he', 'Moon', 'a ministry spokesman') into who spoke.
+"""Speakers stage: turn the phrase before a cue ('he', 'Otieno', 'a ministry spokesman') into who spoke.
 
 Every person the article names is gathered first, with all spellings of the name, so a surname
 or a pronoun can be resolved to the fullest name the article gives.
@@ -54,7 +54,7 @@ class Mention:
 
 
 def fold(name: str) -> str:
-    """Spelling-insensitive key: 'Kim Jong-un', 'Kim Jong Un' and 'KIM JONG UN' fold alike."""
+    """Spelling-insensitive key: 'Park Ji-hoon', 'Park Ji Hoon' and 'PARK JI HOON' fold alike."""
     return re.sub(r"[\s\-‐‑.]+", "", name.lower())
 
 
@@ -63,7 +63,7 @@ def name_parts(name: str) -> tuple[str, ...]:
 
 
 def whole_words(text: str, start: int, end: int) -> str:
-    """Widen a name to whole words, so a tokenizer's 'Jae' '-' 'in' is read as 'Jae-in'."""
+    """Widen a name to whole words, so a tokenizer's 'Ji' '-' 'hoon' is read as 'Ji-hoon'."""
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-‐" and start > 1 and text[start - 2].isalnum()):
         start -= 1
     while end < len(text) and (text[end].isalnum() or text[end] in "-‐" and end + 1 < len(text) and text[end + 1].isalnum()):
@@ -72,7 +72,7 @@ def whole_words(text: str, start: int, end: int) -> str:
 
 
 def clean_name(text: str) -> tuple[str, set[str]]:
-    """Drop titles, possessives and brackets: 'Chairman Kim Jong Un’s' -> ('Kim Jong Un', {'chairman'})."""
+    """Drop titles, possessives and brackets: 'Chairman Park Ji Hoon’s' -> ('Park Ji Hoon', {'chairman'})."""
     text = re.sub(r"[’']s$", "", text.strip()).replace("[", " ").replace("]", " ")
     words = text.split()
     titles = set()
