@@ -111,3 +111,8 @@ def test_speakers_it_and_they_take_the_organisation_or_group_that_spoke_last(sta
 ])
 def test_speakers_clean_name(raw, name):
     assert clean_name(raw)[0] == name
+
+
+def test_speakers_participle_after_a_name(statements_of):
+    text = HEAD + "The advert shows old footage of Mayor Ines Caldera saying, “We will rebuild the bridge by June.”\n"
+    assert by_quote(statements_of(text), "rebuild the bridge").speaker == "Ines Caldera"

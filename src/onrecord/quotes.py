@@ -15,7 +15,7 @@ from spacy.tokens import Token
 
 from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
 from .model import DisjointSpans, Kind, Layout, Span
-from .parse import Sentence, is_verb
+from .parse import Sentence, is_proper_noun, is_verb
 
 # Scraped text mixes marks: a straight opening mark may be closed by a curly one, and a curly one
 # by a straight one when no curly closing mark follows; so straight marks nested in a curly
@@ -202,8 +202,8 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
             if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                 return verb.head
             return subject
-        if verb.dep_ == "relcl":
-            return verb.head
+        if verb.dep_ == "relcl" or verb.dep_ == "acl" and is_proper_noun(verb.head):
+            return verb.head  # 'Smith, who said ...', 'footage of Smith saying ...'
         if verb.dep_ not in CLIMB_DEPS or verb.head is verb:
             return None
         controller = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
