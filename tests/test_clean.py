@@ -77,3 +77,23 @@ def test_clean_prose_about_social_media_is_content():
     text = "Title\n\nThen, last week, the singer posted on Twitter accusing her label of blocking her songs.\n\nFollow us on Facebook\n"
     paragraphs, _ = paragraphs_of(text)
     assert paragraphs == ["Then, last week, the singer posted on Twitter accusing her label of blocking her songs."]
+
+
+WIRE = (
+    "PORT STRIKE ENDS\n\n"
+    "    Dock workers in the northern port returned to work on\n"
+    "Monday after a six-week strike, union officials said.\n"
+    "    \"We have won a fair deal for every worker on these docks\n"
+    "and we are proud of it,\" said Samuel Otieno, the union's\n"
+    "president.\n"
+    "    The port authority said the backlog of ships would be\n"
+    "cleared within ten days.\n"
+)
+
+
+def test_clean_wire_copy_quotations_run_over_wrapped_lines(statements_of):
+    found = statements_of(WIRE)
+    quote = next(s for s in found if s.kind == "direct")
+    assert quote.quote.startswith("We have won") and quote.quote.endswith("proud of it,")
+    assert quote.speaker == "Samuel Otieno"
+    assert [s.speaker for s in found if s.kind == "indirect"] == ["union officials", "port authority"]

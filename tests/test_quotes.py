@@ -182,3 +182,10 @@ def test_quotes_quotation_set_apart_by_a_dash_is_direct(statements_of):
     text = HEAD + "Treasurer Anna Kowalski has changed her account once — “I now remember the meeting,” she said.\n"
     statement = by_quote(statements_of(text), "remember the meeting")
     assert (statement.kind, statement.quote, statement.speaker) == ("direct", "I now remember the meeting,", "Anna Kowalski")
+
+
+def test_quotes_relative_clause_report_leaves_out_the_relative_pronoun(statements_of):
+    text = HEAD + "The council approved the levy, which Treasurer Anna Kowalski says is needed to repair the roads.\n"
+    statement = by_quote(statements_of(text), "repair the roads")
+    assert statement.quote == "is needed to repair the roads"
+    assert statement.speaker == "Anna Kowalski"

@@ -99,12 +99,13 @@ def split_paragraphs(text: str) -> list[Span]:
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
-    """Wire copy is wrapped at a fixed width: most lines end near the longest one."""
+    """Wire copy is wrapped at a fixed width: lines that run on into the next (not indented) one end
+    near the longest line; the last line of each indented paragraph may be short."""
     if len(lines) < 3:
         return False
-    widths = [len(line.rstrip()) for line in lines[:-1]]
-    widest = max(widths)
-    return widest <= 100 and sum(w >= 0.7 * widest for w in widths) >= 0.8 * len(widths)
+    widest = max(len(line.rstrip()) for line in lines)
+    running_on = [len(line.rstrip()) for line, following in zip(lines, lines[1:]) if not following[:1].isspace()]
+    return widest <= 100 and len(running_on) >= 2 and sum(w >= 0.7 * widest for w in running_on) >= 0.8 * len(running_on)
 
 
 def indented_paragraphs(text: str, lines: list[Span]) -> list[Span]:

@@ -60,9 +60,14 @@ def to_statement(text: str, draft: quotes.Draft, speaker: speakers.Speaker, sour
         end=draft.content.end,
         kind=draft.kind,
         cue=draft.cue.text if draft.cue else None,
-        speaker=speaker.name,
+        speaker=one_line(speaker.name),
         speaker_type=speaker.type,
-        speaker_mention=speaker.mention,
+        speaker_mention=one_line(speaker.mention),
         confidence=round(confidence, 2),
         article=source,
     )
+
+
+def one_line(name: str | None) -> str | None:
+    """Names from hard-wrapped copy ('Prime\nMinister') are given on one line."""
+    return " ".join(name.split()) if name else name

@@ -232,6 +232,10 @@ def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
         tokens.pop(0)
     if len(tokens) > 2 and tokens[0].lower_ == "that" and tokens[0].i - 1 in attachment_ends(verb):
         tokens.pop(0)  # 'told lawmakers that time ...' parsed with 'that' as a determiner
+    before = [t for t in tokens if t.i < verb.i]
+    if before and tokens[-1].i > verb.i and all(t.tag_ in ("WDT", "WP", "IN") for t in before):
+        tokens = [t for t in tokens if t.i > verb.i]  # 'the tax, which he says is needed ...'
+
     if not tokens:
         return None
     return clause_span(sentence, tokens, verb)
