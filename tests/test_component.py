@@ -1,10 +1,11 @@
 """The spaCy component over a fully parsed Doc finds what extract finds."""
 
+import pytest
 import spacy
 
 from conftest import SEEDS
+from onrecord import ModelError, extract
 from onrecord import component  # noqa: F401  (registers the factory)
-from onrecord import extract
 
 
 def test_component_sets_statements_on_the_doc(nlp):
@@ -23,3 +24,8 @@ def test_component_keeps_statements_inside_their_paragraph():
     pipeline.add_pipe("onrecord_statements")
     doc = pipeline("Cup Final Tonight\n\n“We will win,” said Ana Ruiz, the coach.\n")
     assert [(s.quote, s.kind, s.speaker) for s in doc._.statements] == [("We will win,", "direct", "Ana Ruiz")]
+
+
+def test_component_a_pipeline_without_parser_is_a_clear_error():
+    with pytest.raises(ModelError, match="tagger, parser and NER"):
+        extract("Title\n\n“Yes,” she said.\n", model=spacy.blank("en"))

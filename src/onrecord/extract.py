@@ -20,7 +20,7 @@ def extract(text: str, *, model: str | Language | None = None, source: str = "")
 
 def extract_article(article: Article, *, model: str | Language | None = None) -> tuple[Article, list[Statement]]:
     """The article with its metadata (headline, author, date) filled in, and its statements."""
-    nlp = model if isinstance(model, Language) else parse.load_model(model)
+    nlp = parse.checked(model) if isinstance(model, Language) else parse.load_model(model)
     text = article.text
     layout = clean.layout(text)
     quotations = quotes.find_quotations(text, layout)

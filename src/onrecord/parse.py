@@ -77,9 +77,15 @@ def load_named_model(name: str) -> Language:
     except (OSError, ImportError) as error:
         raise ModelError(f"spaCy pipeline {name!r} is not installed or cannot be loaded ({str(error).splitlines()[0][:120]}); "
                          "pip-install a pipeline package and pass its name with --model or ONRECORD_MODEL") from None
+    return checked(nlp, name)
+
+
+def checked(nlp: Language, name: str = "") -> Language:
+    """The pipeline, if it has what the stages read: tags, a dependency parse and entities."""
     missing = [c for c in NEEDED_COMPONENTS if c not in nlp.pipe_names]
     if missing:
-        raise ModelError(f"spaCy pipeline {name!r} lacks {', '.join(missing)}; onrecord needs a tagger, parser and NER")
+        raise ModelError(f"spaCy pipeline {name or nlp.meta.get('name')!r} lacks {', '.join(missing)}; "
+                         "onrecord needs a tagger, parser and NER")
     return nlp
 
 
