@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from . import clean, parse, quotes, speakers
-from .model import Article, DisjointSpans, Layout, Statement
+from .model import Article, Layout, Statement
 from .parse import Sentence
 
 
@@ -24,7 +24,7 @@ def extract_article(article: Article, *, model: str | Language | None = None) ->
     text = article.text
     layout = clean.layout(text)
     quotations = quotes.find_quotations(text, layout)
-    sentences = parse.sentences(nlp, text, layout, DisjointSpans([q.outer for q in quotations]))
+    sentences = parse.sentences(nlp, text, layout, quotes.quoted_spans(quotations))
     return with_metadata(article, layout), statements(text, layout, sentences, quotations, article.source)
 
 
@@ -36,10 +36,10 @@ def with_metadata(article: Article, layout: Layout) -> Article:
 
 def statements(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation], source: str = "") -> list[Statement]:
     """Statements from sentences that are already split and parsed."""
-    quoted = DisjointSpans([q.outer for q in quotations])
+    quoted = quotes.quoted_spans(quotations)
     headline = text[layout.headline.start:layout.headline.end] if layout.headline else None
     people = speakers.gather_people(text, sentences, quoted, headline)
-    cues = quotes.find_cues(sentences, quotations)
+    cues = quotes.find_cues(sentences, quoted)
     drafts = quotes.draft_statements(text, sentences, quotations, cues)
     found: list[speakers.Speaker | None] = [None] * len(drafts)
     for i, draft in enumerate(drafts):

@@ -139,8 +139,12 @@ def mark_continuations(text: str, layout: Layout, found: list[Quotation]) -> lis
 # --- cues from the parse -----------------------------------------------------------------
 
 
-def find_cues(sentences: list[Sentence], quotations: list[Quotation]) -> list[Cue]:
-    inside = DisjointSpans([q.outer for q in quotations])
+def quoted_spans(quotations: list[Quotation]) -> DisjointSpans:
+    return DisjointSpans([q.outer for q in quotations])
+
+
+def find_cues(sentences: list[Sentence], inside: DisjointSpans) -> list[Cue]:
+    """Reporting cues outside the quotations ``inside``, with their subjects and clauses."""
     cues: list[Cue] = []
     for sentence in sentences:
         if sentence.tokens is None:
