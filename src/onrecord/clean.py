@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .lexicon import QUOTE_CHARS
 from .model import Layout, Span
 
-QUOTE_MARKS = "\"“”„«»"
 
 # Prompts and navigation that sites print around an article. Headings stand alone on their line,
 # so prose that merely starts with one of these words ('Related to this, ...') stays.
@@ -137,7 +137,7 @@ def repeated_paragraphs(text: str, spans: list[Span]) -> set[Span]:
 
 def is_furniture(line: str) -> bool:
     words = len(line.split())
-    if any(mark in line for mark in QUOTE_MARKS):
+    if any(mark in line for mark in QUOTE_CHARS):
         return False
     return bool(
         FURNITURE_HEADING.match(line)

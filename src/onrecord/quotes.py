@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS
+from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS, QUOTE_CHARS
 from .model import DisjointSpans, Kind, Layout, Span
 from .parse import Sentence, is_proper_noun, is_verb
 
@@ -76,7 +76,7 @@ def find_quotations(text: str, layout: Layout) -> list[Quotation]:
 
 def paragraph_quotations(text: str, paragraph: Span, index: int) -> list[Quotation]:
     chunk = text[paragraph.start:paragraph.end]
-    singles_allowed = not any(mark in chunk for mark in "\"“”„«»")
+    singles_allowed = not any(mark in chunk for mark in QUOTE_CHARS)
     found: list[Quotation] = []
     opened_at, closer = None, ""
     last_curly_close = chunk.rfind("”")
