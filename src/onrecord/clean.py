@@ -42,7 +42,7 @@ CAPTION_CREDIT = re.compile(
 
 # "WASHINGTON (AP) — ", "(LAGOS, Nigeria) — ": where and from whom, not part of the first sentence.
 DATELINE_PREFIX = re.compile(
-    r"\(?[A-Z][A-Z.'’ -]+(,\s*[A-Z][\w.' -]*)*\)?\s*(\((AP|Reuters|AFP|dpa|UPI|CNN)\)\s*)?[—–-]{1,2}\s+"
+    r"\(?[A-Z][A-Z.'’ -]+(,\s*[A-Z][\w.' -]*)*\)?\s*(\((?P<agency>AP|Reuters|AFP|dpa|UPI|CNN)\)\s*)?[—–-]{1,2}\s+"
 )
 WIRE_SERVICES = re.compile(
     r"^(the )?(associated press|reuters|agence france-presse|afp|ap|bloomberg( news)?|upi|united press international"
@@ -57,12 +57,16 @@ MONTH_FIRST = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?
 DAY_FIRST = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE)
 
 
-def layout(text: str) -> Layout:
-    """Split ``text`` into headline, content paragraphs and metadata (author, published date)."""
+def layout(text: str, headline_first: bool = True) -> Layout:
+    """Split ``text`` into headline, content paragraphs and metadata (author, published date, agency).
+
+    ``headline_first``: the first line is the headline (false for a page or record whose title
+    is not known, where the first line may already be a sentence of the article).
+    """
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         return Layout(headline=None, paragraphs=())
-    headline, body = paragraphs[0], paragraphs[1:]
+    headline, body = (paragraphs[0], paragraphs[1:]) if headline_first else (None, paragraphs)
     author = published = None
     content: list[Span] = []
     repeated = repeated_paragraphs(text, body)
@@ -76,9 +80,12 @@ def layout(text: str) -> Layout:
             continue
         else:
             content.append(span)
+    wire = author if author and WIRE_SERVICES.match(author) else None
     if content:
+        if match := DATELINE_PREFIX.match(text, content[0].start, content[0].end):
+            wire = wire or match.group("agency")
         content[0] = after_dateline(text, content[0])
-    return Layout(headline=headline, paragraphs=tuple(content), author=author, published=published)
+    return Layout(headline=headline, paragraphs=tuple(content), author=author, published=published, wire=wire)
 
 
 def after_dateline(text: str, paragraph: Span) -> Span:

@@ -1,23 +1,38 @@
-"""Command line: ``onrecord extract`` and ``onrecord evaluate``. Parses arguments, calls the core, prints."""
+"""Command line: extract, evaluate, ingest and the queries over a store. Parses arguments, calls the core, prints."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import os
+import re
+import sqlite3
 import sys
+from datetime import date
 from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import evaluate as scoring
 from .errors import InputError, OnRecordError
+from .export import FORMATS as EXPORT_FORMATS
+from .export import export
 from .extract import extract_article
+from .ingest import Summary, default_jobs, ingest
 from .model import Article, Statement
 from .parse import load_model
-from .read import expand_paths, read_article
+from .read import documents, to_article
+from .store import QuoteFilter, Store
+
+DEFAULT_DB = "onrecord.db"
+SPEAKER_COLOURS = ["cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta", "bright_green",
+                   "bright_yellow", "bright_blue", "bright_red"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except OnRecordError as error:
         fail(str(error))
+        return 2
+    except sqlite3.Error as error:  # e.g. the disk is full or the store is locked by another program
+        fail(f"{getattr(args, 'db', 'store')}: database error: {error}")
         return 2
     except KeyboardInterrupt:
         fail("interrupted")
@@ -51,7 +69,70 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--errors", action="store_true", help="also list misses, false positives and wrong speakers")
     add_model_option(evaluate)
     evaluate.set_defaults(run=run_evaluate)
+
+    ingest_ = commands.add_parser("ingest", help="store the articles and statements of text, HTML, WARC and JSONL inputs")
+    ingest_.add_argument("paths", nargs="+", metavar="PATH",
+                         help=".txt, .html, .warc(.gz), .jsonl(.gz) files, folders of them, or - for JSONL on stdin")
+    ingest_.add_argument("--jobs", type=positive_int, default=default_jobs(), help="processes for the NLP work (default: all cores)")
+    add_db_option(ingest_)
+    add_model_option(ingest_)
+    ingest_.set_defaults(run=run_ingest)
+
+    quotes = commands.add_parser("quotes", help="statements in the store, newest first")
+    quotes.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Moon')")
+    quotes.add_argument("--search", help='full-text query over the quotes: words, "a phrase", sanction*, tax OR tariff')
+    quotes.add_argument("--since", type=date_arg, help="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
+    quotes.add_argument("--until", type=date_arg, help="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")
+    quotes.add_argument("--outlet", help="only articles from this outlet")
+    quotes.add_argument("--kind", choices=("direct", "indirect", "mixed"))
+    quotes.add_argument("--limit", type=positive_int)
+    add_format_option(quotes)
+    add_db_option(quotes)
+    quotes.set_defaults(run=run_quotes)
+
+    speakers = commands.add_parser("speakers", help="each person quoted, with name variants, counts, dates and outlets")
+    add_format_option(speakers)
+    add_db_option(speakers)
+    speakers.set_defaults(run=run_speakers)
+
+    show = commands.add_parser("show", help="an article's text with its statements highlighted by speaker")
+    show.add_argument("article_id", metavar="ARTICLE_ID", help="the article's id, or the start of it")
+    add_db_option(show)
+    show.set_defaults(run=run_show)
+
+    export_ = commands.add_parser("export", help="articles, statements and people as files for pandas, DuckDB or Spark")
+    export_.add_argument("out", metavar="OUT", help="folder to write articles.*, statements.*, people.* into")
+    export_.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
+    add_db_option(export_)
+    export_.set_defaults(run=run_export)
     return parser
+
+
+def add_db_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", default=os.environ.get("ONRECORD_DB", DEFAULT_DB),
+                         help=f"the store (default: $ONRECORD_DB or ./{DEFAULT_DB})")
+
+
+def add_format_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=("table", "jsonl", "csv"), help="default: table on a terminal, else jsonl")
+
+
+def positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return int(value)
+
+
+def date_arg(value: str) -> str:
+    """'2019', '2019-05' or '2019-05-03', checked to be a real date."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    try:
+        if not match:
+            raise ValueError
+        date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return value.strip()
 
 
 def add_model_option(command: argparse.ArgumentParser) -> None:
@@ -65,16 +146,16 @@ def fail(message: str) -> None:
 def extracted(paths: list[str], model: str | None) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
     """Statements per readable file; an error for each path or file that could not be used."""
     nlp = load_model(model)
-    for item in expand_paths(paths):
+    for item in documents(paths):
         if isinstance(item, InputError):
             yield item
             continue
         try:
-            yield extract_article(read_article(item), model=nlp)
+            yield extract_article(to_article(item), model=nlp)
         except OnRecordError as error:
             yield error
         except Exception as error:  # one bad article must not stop the others
-            yield InputError(item, f"could not be processed ({type(error).__name__}: {error})")
+            yield InputError(item.source, f"could not be processed ({type(error).__name__}: {error})")
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -146,6 +227,103 @@ def print_errors(report: scoring.Report) -> None:
         print(f"false positive {Path(p.article).name} {p.start}-{p.end} [{p.kind}] {p.speaker}: {p.quote[:90]}")
     for p, g in report.wrong_speakers:
         print(f"wrong speaker {g['article']} {p.start}-{p.end}: {p.speaker!r} (gold {g['speaker']!r})")
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    with Store(args.db) as store, ingest_progress() as progress:
+        task = progress.add_task("ingest", total=None, stored=0, rate=0.0)
+
+        def show_progress(summary: Summary) -> None:
+            progress.update(task, completed=summary.new + summary.already, stored=summary.new, rate=summary.rate)
+
+        def report(error: InputError) -> None:
+            progress.console.print(f"onrecord: {escape(str(error))}", highlight=False, soft_wrap=True)
+
+        summary = ingest(args.paths, store, jobs=args.jobs, model=args.model, on_error=report, on_progress=show_progress)
+    print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
+          f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
+          f"{summary.rate:.1f} articles/s -> {args.db}")
+    return 130 if summary.interrupted else 1 if summary.failed else 0
+
+
+def ingest_progress() -> Progress:
+    """A progress line on a terminal (stderr); errors are printed above it."""
+    return Progress(SpinnerColumn(), TextColumn("{task.completed} articles ({task.fields[stored]} new)"),
+                    TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
+                    console=Console(stderr=True), disable=not sys.stderr.isatty(), transient=True)
+
+
+QUOTE_FIELDS = ("published", "speaker", "kind", "quote", "outlet", "article_id", "cue", "speaker_mention", "url")
+
+
+def run_quotes(args: argparse.Namespace) -> int:
+    where = QuoteFilter(args.speaker, args.search, args.since, args.until, args.outlet, args.kind, args.limit)
+    with Store(args.db, readonly=True) as store:
+        rows = store.quotes(where)
+    print_rows([dict(row) for row in rows], QUOTE_FIELDS, args.format, table_columns=QUOTE_FIELDS[:6])
+    return 0
+
+
+def run_speakers(args: argparse.Namespace) -> int:
+    with Store(args.db, readonly=True) as store:
+        rows = store.speakers()
+    print_rows([dict(row) for row in rows], ("name", "type", "variants", "statements", "first", "last", "outlets"), args.format)
+    return 0
+
+
+def print_rows(rows: list[dict], fields: tuple[str, ...], fmt: str | None, table_columns: tuple[str, ...] | None = None) -> None:
+    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    if fmt == "jsonl":
+        for row in rows:
+            print(json.dumps({f: row[f] for f in fields}, ensure_ascii=False))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(fields)
+        writer.writerows([row[f] for f in fields] for row in rows)
+    else:
+        table = Table(show_lines=True)
+        for column in table_columns or fields:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape("" if row[c] is None else str(row[c])) for c in table_columns or fields))
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
+        print(f"{len(rows)} rows", file=sys.stderr)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with Store(args.db, readonly=True) as store:
+        article = store.article(args.article_id)
+        statements = store.statements_of(article["id"])
+    console = Console(width=None if sys.stdout.isatty() else 100, highlight=False)
+    about = " · ".join(dict.fromkeys(filter(None, [article["outlet"], article["published"], article["author"], article["url"]])))
+    console.print(f"[bold]{escape(article['headline'] or article['source'])}[/bold]\n{article['id']} · {escape(about)}\n")
+    console.print(highlighted(article["text"], statements))
+    return 0
+
+
+def highlighted(text: str, statements: list) -> Text:
+    """The article text with each statement in its speaker's colour and the speaker named after it."""
+    colours: dict[str, str] = {}
+    shown, at = Text(), 0
+    for s in statements:
+        start = max(s["start"], at)  # a statement inside one already shown keeps the outer colour
+        if start >= s["end"]:
+            continue
+        speaker = s["person"] or "unknown speaker"
+        colour = colours.setdefault(speaker, SPEAKER_COLOURS[len(colours) % len(SPEAKER_COLOURS)])
+        shown.append(text[at:start])
+        shown.append(text[start:s["end"]], style=f"bold {colour}")
+        shown.append(f" [{speaker}, {s['kind']}]", style=f"dim {colour}")
+        at = s["end"]
+    shown.append(text[at:])
+    return shown
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with Store(args.db, readonly=True) as store:
+        written = export(store, args.out, args.format)
+    print(", ".join(f"{count} {table}" for table, count in written.items()) + f" -> {args.out}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -9,9 +9,12 @@ class InputError(OnRecordError):
     """An input could not be read as an article; the message names it and says why."""
 
     def __init__(self, source: str, reason: str):
-        super().__init__(f"{source}: {reason}")
+        super().__init__(source, reason)  # both in args, so the error survives pickling between processes
         self.source = source
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
 
 
 class ModelError(OnRecordError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.language import Language
 
 from . import clean, parse, quotes, speakers
@@ -22,16 +24,17 @@ def extract_article(article: Article, *, model: str | Language | None = None) ->
     """The article with its metadata (headline, author, date) filled in, and its statements."""
     nlp = parse.checked(model) if isinstance(model, Language) else parse.load_model(model)
     text = article.text
-    layout = clean.layout(text)
+    layout = clean.layout(text, article.headline_first)
     quotations = quotes.find_quotations(text, layout)
     sentences = parse.sentences(nlp, text, layout, quotes.quoted_spans(quotations))
     return with_metadata(article, layout), statements(text, layout, sentences, quotations, article.source)
 
 
 def with_metadata(article: Article, layout: Layout) -> Article:
+    """What the input said about the article, completed from its byline and dateline."""
     headline = article.text[layout.headline.start:layout.headline.end] if layout.headline else None
-    return Article(article.text, article.source, article.headline or headline,
-                   article.author or layout.author, article.published or layout.published)
+    return replace(article, headline=article.headline or headline, author=article.author or layout.author,
+                   published=article.published or layout.published, outlet=article.outlet or layout.wire)
 
 
 def statements(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation], source: str = "") -> list[Statement]:

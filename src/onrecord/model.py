@@ -40,14 +40,41 @@ class DisjointSpans:
 
 
 @dataclass(frozen=True)
+class Document:
+    """One article as found in an input, before its text is known: a file, a WARC record or a JSONL line.
+
+    ``content`` is the raw bytes of a text file or HTML page, or a JSONL record's text field;
+    ``fingerprint`` identifies the raw input, so re-reading it can be skipped cheaply.
+    """
+
+    source: str
+    format: Literal["text", "html", "record"]
+    content: bytes | str
+    fingerprint: str
+    url: str | None = None
+    headline: str | None = None
+    published: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
 class Article:
-    """One article as read: ``text`` is exactly what was in the file."""
+    """One article as read: ``text`` is exactly what was in the file (or extracted from its page).
+
+    ``id`` is a hash of the normalised text; ``headline_first`` says the text's first line is
+    the headline (true of text files, and of pages and records whose title is known).
+    """
 
     text: str
     source: str = ""
     headline: str | None = None
     author: str | None = None
     published: str | None = None
+    id: str = ""
+    url: str | None = None
+    outlet: str | None = None
+    headline_first: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +85,7 @@ class Layout:
     paragraphs: tuple[Span, ...]
     author: str | None = None
     published: str | None = None
+    wire: str | None = None  # a news agency named in the byline or dateline
 
 
 @dataclass(frozen=True)

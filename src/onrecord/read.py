@@ -1,25 +1,71 @@
-"""Read stage: paths -> Articles (plain UTF-8 text files)."""
+"""Read stage: paths -> Documents (files, WARC records, JSONL lines) -> Articles.
+
+Finding documents is cheap and runs in one process; turning a Document into an Article (decoding,
+main-text extraction from HTML) is the costly part and runs wherever the NLP runs.
+"""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
+import json
+import re
+import sys
+import unicodedata
+import zlib
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
 
+import trafilatura
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from .clean import find_date
 from .errors import InputError
-from .model import Article
+from .model import Article, Document
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # far above any real article; protects memory and time
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # an HTML page carries scripts and markup around the article
+# A gzip file may expand this much and no more: text compresses 3-10 times, a gzip bomb 1000 times.
+MAX_GZIP_RATIO = 50
+MIN_GZIP_ALLOWANCE = 256 * 1024 * 1024
+
 TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + WARC_SUFFIXES + JSONL_SUFFIXES
+STDIN = "-"
+
+
+def documents(paths: list[str]) -> Iterator[Document | InputError]:
+    """Every document in the files named (or found under folders), or an error for what cannot be read."""
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield from documents_of_file(item)
+        except InputError as error:  # the file cannot be read on; what it gave before stays
+            yield error
+        except OSError as error:
+            yield InputError(item, f"cannot read: {error.strerror or error}")
 
 
 def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
     """Yield the files named or found under folders, or an error for each path that yields none."""
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        if raw == STDIN:
+            yield raw
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and format_by_name(p.name))
             if not found:
-                yield InputError(raw, "folder holds no .txt files")
+                yield InputError(raw, f"folder holds no articles ({', '.join(KNOWN_SUFFIXES)})")
             yield from (str(p) for p in found)
         elif path.exists():
             yield raw
@@ -27,16 +73,237 @@ def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
             yield InputError(raw, "no such file or folder")
 
 
-def read_article(path: str) -> Article:
-    """Read one plain-text article; its first non-empty line is the headline."""
+def format_by_name(name: str) -> str | None:
+    name = name.lower()
+    for fmt, suffixes in (("warc", WARC_SUFFIXES), ("jsonl", JSONL_SUFFIXES), ("html", HTML_SUFFIXES), ("text", TEXT_SUFFIXES)):
+        if name.endswith(suffixes):
+            return fmt
+    return None
+
+
+def format_by_content(path: str) -> str:
+    """A file named without a known extension is recognised by its first bytes."""
+    with open(path, "rb") as file:
+        head = file.read(512)
+    if head[:2] == b"\x1f\x8b":
+        with gzip.open(path, "rb") as file:
+            head = file.read(512)
+    start = head.lstrip()[:64].lower()
+    if start.startswith(b"warc/"):
+        return "warc"
+    if start.startswith(b"{"):
+        return "jsonl"
+    if start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!--")):
+        return "html"
+    return "text"
+
+
+def documents_of_file(path: str) -> Iterator[Document | InputError]:
+    if path == STDIN:
+        yield from jsonl_documents("<stdin>", sys.stdin.buffer)
+        return
+    fmt = format_by_name(path) or format_by_content(path)
+    if fmt == "warc":
+        yield from warc_documents(path)
+    elif fmt == "jsonl":
+        with open(path, "rb") as raw:
+            yield from jsonl_documents(path, bounded_gunzip(path, raw) if is_gzip(path) else raw)
+    else:
+        limit = MAX_PAGE_BYTES if fmt == "html" else MAX_ARTICLE_BYTES
+        data = read_bounded(path, limit)
+        yield Document(path, fmt, data, fingerprint(data))
+
+
+def is_gzip(path: str) -> bool:
+    with open(path, "rb") as file:
+        return file.read(2) == b"\x1f\x8b"
+
+
+def read_bounded(path: str, limit: int) -> bytes:
+    size = Path(path).stat().st_size
+    if size > limit:
+        raise InputError(path, f"file is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit for one article")
+    return Path(path).read_bytes()
+
+
+def fingerprint(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class BoundedGunzip(io.RawIOBase):
+    """A gzip stream that stops with a clear error when it expands past its limit or is damaged."""
+
+    def __init__(self, source: str, raw: BinaryIO, limit: int):
+        self.source, self.limit, self.total = source, limit, 0
+        self.inner = gzip.GzipFile(fileobj=raw, mode="rb")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            size = self.inner.readinto(buffer)
+        except (OSError, EOFError, zlib.error) as error:
+            reason = "gzip file is truncated" if isinstance(error, EOFError) else f"corrupt gzip data ({error})"
+            raise InputError(self.source, reason) from None
+        self.total += size
+        if self.total > self.limit:
+            raise InputError(self.source, f"gzip data expands past {self.limit // 2**20} MiB (a gzip bomb?); stopped there")
+        return size
+
+
+def bounded_gunzip(path: str, raw: BinaryIO) -> BinaryIO:
+    limit = max(MIN_GZIP_ALLOWANCE, MAX_GZIP_RATIO * Path(path).stat().st_size)
+    return io.BufferedReader(BoundedGunzip(path, raw, limit), buffer_size=256 * 1024)
+
+
+def jsonl_documents(path: str, stream: BinaryIO) -> Iterator[Document | InputError]:
+    """One document per line: ``text`` and, when present, title, date, url, source/outlet, author."""
+    for number, line in numbered_lines(stream):
+        where = f"{path}:{number}"
+        if line is None:
+            yield InputError(where, f"line is over the {MAX_ARTICLE_BYTES // 2**20} MiB limit for one article")
+        elif line.strip():
+            try:
+                yield record_document(where, json.loads(line), fingerprint(line))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                yield InputError(where, f"not a JSON object ({error})")
+
+
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
+    """Lines with their numbers; a line over the limit is skipped and given as None."""
+    number = 0
+    while line := stream.readline(MAX_ARTICLE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_ARTICLE_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(1024 * 1024)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+RECORD_FIELDS = ("text", "title", "date", "url", "outlet", "source", "author")
+
+
+def record_document(where: str, record: object, print_: str) -> Document | InputError:
+    if not isinstance(record, dict):
+        return InputError(where, f"not a JSON object but {json_type(record)}")
+    for field in RECORD_FIELDS:
+        if record.get(field) is not None and not isinstance(record[field], str):
+            return InputError(where, f"field '{field}' is {json_type(record[field])}, not a string")
+    text = record.get("text")
+    if not text or not text.strip():
+        return InputError(where, "record has no 'text'")
+    if len(text) > MAX_ARTICLE_BYTES:
+        return InputError(where, f"text is over the {MAX_ARTICLE_BYTES // 2**20} MiB limit for one article")
+    return Document(where, "record", text, print_, url=record.get("url"), headline=record.get("title"),
+                    published=record.get("date"), outlet=record.get("outlet") or record.get("source"),
+                    author=record.get("author"))
+
+
+def json_type(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def warc_documents(path: str) -> Iterator[Document | InputError]:
+    """One document per HTML response record, as web archives (Common Crawl's news crawl) hold them."""
+    with open(path, "rb") as raw:
+        records = ArchiveIterator(raw)
+        number = 0
+        try:
+            for record in records:
+                number += 1
+                if record.rec_type == "response" and is_html(record):
+                    yield warc_document(f"{path}#{number}", record)
+        except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
+            yield InputError(f"{path}#{number}", f"WARC record is damaged or truncated ({error}); the rest of the file is skipped")
+
+
+def is_html(record) -> bool:
+    content_type = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
+    return "html" in content_type.lower()
+
+
+def warc_document(where: str, record) -> Document | InputError:
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    data = record.content_stream().read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        return InputError(where, f"page is over the {MAX_PAGE_BYTES // 2**20} MiB limit")
+    declared = record.length
+    if declared is not None and record.raw_stream.limit not in (None, 0):
+        raise EOFError(f"it ends {record.raw_stream.limit} of its {declared} bytes early")
+    return Document(f"{where} {url}", "html", data, fingerprint(data), url=url)
+
+
+def to_article(document: Document) -> Article:
+    """Decode a text file, extract a page's article text, or take a record's text; set id, outlet and date."""
+    if document.format == "html":
+        return html_article(document)
+    if document.format == "text":
+        text, headline_first = decode_text(document.source, document.content), True
+    else:
+        text, headline_first = with_headline(document.headline, document.content)
+    return Article(text, document.source, headline=document.headline, author=document.author,
+                   published=iso_date(document.published), id=article_id(text), url=document.url,
+                   outlet=document.outlet or site_of(document.url), headline_first=headline_first)
+
+
+def html_article(document: Document) -> Article:
+    tree = trafilatura.load_html(document.content)
+    found = None
+    if tree is not None:
+        found = trafilatura.bare_extraction(
+            tree, url=document.url, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"original_date": True, "extensive_search": True, "url": document.url},
+        )
+    if found is None or not (found.text or "").strip():
+        raise InputError(document.source, "no article text found in the page")
+    text, headline_first = with_headline(found.title, found.text)
+    url = found.url or document.url
+    return Article(text, document.source, headline=found.title, author=found.author, published=iso_date(found.date),
+                   id=article_id(text), url=url, outlet=found.sitename or site_of(url), headline_first=headline_first)
+
+
+def with_headline(headline: str | None, body: str) -> tuple[str, bool]:
+    """The article as a reader sees it, headline first: the body alone when it starts with the headline."""
+    if not headline or not headline.strip():
+        return body, False
+    first_line = body.lstrip().split("\n", 1)[0]
+    if squeeze(first_line).rstrip(".").casefold() == squeeze(headline).rstrip(".").casefold():
+        return body, True
+    return f"{headline.strip()}\n\n{body}", True
+
+
+def squeeze(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def article_id(text: str) -> str:
+    """Stable id: a hash of the text with Unicode forms and whitespace normalised."""
+    return hashlib.sha256(squeeze(text).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def site_of(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return re.sub(r"^(www\d?|m|amp|mobile)\.", "", host) if host else None
+
+
+def iso_date(value: str | None) -> str | None:
+    """'2019-01-10', '2019-01-10T09:00:00+09:00' or 'Jan 10, 2019' -> '2019-01-10'; None if no date is found."""
+    if not value:
+        return None
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise InputError(path, f"file is {size / 1e6:.1f} MB, over the {MAX_ARTICLE_BYTES // 2**20} MiB limit for one article")
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise InputError(path, f"cannot read: {error.strerror or error}") from None
-    return Article(text=decode_text(path, data), source=path)
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        return find_date(value)
 
 
 def decode_text(source: str, data: bytes) -> str:
@@ -49,3 +316,4 @@ def decode_text(source: str, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InputError(source, f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})") from None
+

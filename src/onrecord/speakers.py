@@ -7,6 +7,7 @@ or a pronoun can be resolved to the fullest name the article gives.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import astuple, dataclass, field
@@ -56,6 +57,12 @@ class Mention:
 def fold(name: str) -> str:
     """Spelling-insensitive key: 'Park Ji-hoon', 'Park Ji Hoon' and 'PARK JI HOON' fold alike."""
     return re.sub(r"[\s\-‐‑.]+", "", name.lower())
+
+
+def person_key(name: str) -> str:
+    """The key a person is stored under: ``fold`` without accents ('José Núñez' -> 'josenunez')."""
+    decomposed = unicodedata.normalize("NFKD", fold(name))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def name_parts(name: str) -> tuple[str, ...]:

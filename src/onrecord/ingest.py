@@ -1,0 +1,162 @@
+"""Ingest: documents -> articles and statements in the store.
+
+The NLP work runs in worker processes; this process reads the inputs, skips what is stored
+already, and is the only writer. Each batch of articles is committed in one transaction, so a
+killed run loses only the batches in flight, and rerunning it finishes the job.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from .errors import InputError, OnRecordError
+from .extract import extract_article
+from .model import Article, Document, Statement
+from .parse import load_model
+from .read import documents, to_article
+from .store import Store
+
+BATCH = 8  # documents sent to a worker at once: fewer round trips, little waiting at the end
+
+
+@dataclass(frozen=True)
+class Extracted:
+    fingerprint: str
+    article: Article
+    statements: list[Statement]
+
+
+Result = Extracted | InputError
+
+
+@dataclass
+class Summary:
+    new: int = 0
+    already: int = 0
+    failed: int = 0
+    statements: int = 0
+    started: float = field(default_factory=time.monotonic)
+    interrupted: bool = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        return (self.new + self.already) / self.elapsed if self.elapsed else 0.0
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def ingest(paths: list[str], store: Store, *, jobs: int | None = None, model: str | None = None,
+           on_error: Callable[[InputError], None] = lambda error: None,
+           on_progress: Callable[[Summary], None] = lambda summary: None) -> Summary:
+    """Store every article found under ``paths``; reading and extraction errors go to ``on_error``."""
+    summary = Summary()
+    work = batches(paths, store, summary, on_error)
+
+    def write(results: list[Result]) -> None:
+        store_results(store, results, summary, on_error)
+        on_progress(summary)
+
+    try:
+        if (jobs or default_jobs()) <= 1:
+            load_model(model)
+            for batch in work:
+                write(extract_batch(batch, model))
+        else:
+            run_in_workers(work, jobs or default_jobs(), model, write)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    return summary
+
+
+def batches(paths: list[str], store: Store, summary: Summary, on_error: Callable[[InputError], None]) -> Iterator[list[Document]]:
+    """Documents not stored before, in batches; unreadable inputs are reported on the way."""
+    batch: list[Document] = []
+    for item in documents(paths):
+        if isinstance(item, InputError):
+            summary.failed += 1
+            on_error(item)
+        elif store.has_input(item.fingerprint):
+            summary.already += 1
+        else:
+            batch.append(item)
+            if len(batch) == BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def run_in_workers(work: Iterator[list[Document]], jobs: int, model: str | None, write: Callable[[list[Result]], None]) -> None:
+    """Keep every worker busy with a bounded number of batches in flight, writing results as they come."""
+    context = multiprocessing.get_context("spawn")  # workers start clean: no copied locks, threads or database handles
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=(model,))
+    in_flight: set[Future] = set()
+    try:
+        for batch in work:
+            in_flight.add(pool.submit(extract_batch, batch, model))
+            if len(in_flight) >= 2 * jobs:
+                in_flight = write_finished(in_flight, write)
+        while in_flight:
+            in_flight = write_finished(in_flight, write)
+    except BrokenProcessPool:
+        raise OnRecordError("a worker process died (out of memory?); what was stored is kept, rerun to continue") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def write_finished(in_flight: set[Future], write: Callable[[list[Result]], None]) -> set[Future]:
+    """Wait for at least one batch, write every finished one, return those still running."""
+    done, running = wait(in_flight, return_when=FIRST_COMPLETED)
+    for future in done:
+        write(future.result())
+    return running
+
+
+def start_worker(model: str | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    load_model(model)
+
+
+def extract_batch(batch: list[Document], model: str | None) -> list[Result]:
+    return [extract_document(document, model) for document in batch]
+
+
+def extract_document(document: Document, model: str | None) -> Result:
+    try:
+        article, statements = extract_article(to_article(document), model=model)
+        return Extracted(document.fingerprint, article, statements)
+    except InputError as error:
+        return error
+    except OnRecordError:
+        raise
+    except Exception as error:  # one bad article must not stop the others
+        return InputError(document.source, f"could not be processed ({type(error).__name__}: {error})")
+
+
+def store_results(store: Store, results: list[Result], summary: Summary, on_error: Callable[[InputError], None]) -> None:
+    with store.transaction():
+        for result in results:
+            if isinstance(result, InputError):
+                continue
+            if store.add(result.article, result.statements, result.fingerprint):
+                summary.new += 1
+                summary.statements += len(result.statements)
+            else:
+                summary.already += 1
+    for result in results:
+        if isinstance(result, InputError):
+            summary.failed += 1
+            on_error(result)
