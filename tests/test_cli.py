@@ -41,7 +41,7 @@ def bad_inputs(tmp_path):
     (tmp_path / "unclosed.txt").write_text("Title\n\n“This never closes, said Ana Ruiz.\n\nThe rest is narrative.\n", encoding="utf-8")
     return {
         "missing.txt": "no such file",
-        "no-text-here": "no .txt files",
+        "no-text-here": "holds no articles",
         "empty.txt": "empty",
         "binary.txt": "binary",
         "latin1.txt": "not UTF-8",

@@ -30,6 +30,7 @@ from .model import Article, Document
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # far above any real article; protects memory and time
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # an HTML page carries scripts and markup around the article
+MIN_ARTICLE_WORDS = 20  # what is left of a page of links and menus once they are removed
 # A gzip file may expand this much and no more: text compresses 3-10 times, a gzip bomb 1000 times.
 MAX_GZIP_RATIO = 50
 MIN_GZIP_ALLOWANCE = 256 * 1024 * 1024
@@ -260,7 +261,7 @@ def html_article(document: Document) -> Article:
             tree, url=document.url, with_metadata=True, include_comments=False, include_tables=False,
             date_extraction_params={"original_date": True, "extensive_search": True, "url": document.url},
         )
-    if found is None or not (found.text or "").strip():
+    if found is None or len((found.text or "").split()) < MIN_ARTICLE_WORDS:
         raise InputError(document.source, "no article text found in the page")
     text, headline_first = with_headline(found.title, found.text)
     url = found.url or document.url
