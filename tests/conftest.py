@@ -1,5 +1,7 @@
 """Shared fixtures: the spaCy pipeline is loaded once per test session."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,9 @@ def by_quote(statements, fragment: str):
     matches = [s for s in statements if fragment in s.quote]
     assert len(matches) == 1, f"{fragment!r} in {[s.quote for s in statements]}"
     return matches[0]
+
+
+def run_cli(*args, cwd=None, stdin=None, env=None):
+    """``onrecord ARGS`` in a new process, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "onrecord.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, input=stdin, env=env, timeout=900)

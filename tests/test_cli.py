@@ -1,14 +1,10 @@
 """The command line on good and bad input: one clear line per failure, the rest still processed."""
 
 import json
-import subprocess
-import sys
+
+from conftest import run_cli as run
 
 GOOD = "Ferry Returns\n\n“The boats are ready,” said harbour master Ana Ruiz.\n"
-
-
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "onrecord.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600)
 
 
 def test_cli_extract_writes_json_lines(tmp_path):

@@ -1,0 +1,255 @@
+"""``onrecord ingest`` and the queries over its store, on the seed articles and the shared corpora."""
+
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from itertools import islice
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import CORPORA, SEEDS, run_cli
+from onrecord.extract import extract_article
+from onrecord.model import Document
+from onrecord.read import documents, to_article
+from test_read import sample_pages, write_warc
+
+BBC = CORPORA / "bbc-news-2225" / "bbc.jsonl.gz"
+
+
+def bbc_lines(count: int) -> list[str]:
+    with gzip.open(BBC, "rt", encoding="utf-8") as lines:
+        return list(islice(lines, count))
+
+
+def stored(db, sql, *params):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Seeds (text), 30 pages (HTML), 10 more pages in a WARC file, 60 BBC records (JSONL on stdin)."""
+    folder = tmp_path_factory.mktemp("store")
+    warc = write_warc(folder / "pages.warc.gz", sample_pages(10, skip=30))
+    inputs = [*sorted(SEEDS.glob("*.txt")), *sample_pages(30), warc, "-"]
+    db = folder / "onrecord.db"
+    result = run_cli("ingest", "--db", db, *inputs, stdin="".join(bbc_lines(60)))
+    return {"db": db, "inputs": inputs, "result": result, "folder": folder}
+
+
+def query(corpus, *args):
+    result = run_cli(*args, "--db", corpus["db"])
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def jsonl(corpus, *args):
+    return [json.loads(line) for line in query(corpus, *args, "--format", "jsonl").stdout.splitlines()]
+
+
+def test_ingest_stores_every_input_and_says_so(corpus):
+    result = corpus["result"]
+    assert result.returncode == 0, result.stderr
+    articles, statements = stored(corpus["db"], "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM statements)")[0]
+    assert articles == 3 + 30 + 10 + 60
+    assert f"{articles} new, 0 already stored, 0 failed, {statements} statements found" in result.stdout
+    assert "articles/s" in result.stdout
+    outlets = {row[0] for row in stored(corpus["db"], "SELECT outlet FROM articles")}
+    assert {"BBC News", "The Associated Press"} <= outlets
+    assert stored(corpus["db"], "PRAGMA journal_mode")[0][0] == "wal"
+
+
+def test_ingesting_again_adds_nothing(corpus):
+    before = stored(corpus["db"], "SELECT count(*), (SELECT count(*) FROM statements), (SELECT count(*) FROM people) FROM articles")
+    again = run_cli("ingest", "--db", corpus["db"], *corpus["inputs"], stdin="".join(bbc_lines(60)))
+    assert again.returncode == 0, again.stderr
+    assert f"0 new, {before[0][0]} already stored, 0 failed" in again.stdout
+    assert stored(corpus["db"], "SELECT count(*), (SELECT count(*) FROM statements), (SELECT count(*) FROM people) FROM articles") == before
+
+
+def test_seed_statements_come_back_by_speaker_in_any_spelling(corpus):
+    """'Moon Jae-In' and 'moon jae-in' alike: every gold speaker under title case, lower case, capitals, no hyphens."""
+    gold = [json.loads(line) for line in open(SEEDS / "gold.jsonl", encoding="utf-8")]
+    for speaker in {g["speaker"] for g in gold}:
+        spellings = {speaker, speaker.title(), speaker.lower(), speaker.upper(), speaker.replace("-", " ")}
+        answers = [{(q["article_id"], q["quote"]) for q in jsonl(corpus, "quotes", "--speaker", name)} for name in spellings]
+        assert all(answer == answers[0] for answer in answers), speaker
+        quotes = [quote for _, quote in answers[0]]
+        for g in (g for g in gold if g["speaker"] == speaker and not g.get("optional")):
+            assert any(g["quote"][:40] in q or q[:40] in g["quote"] for q in quotes), g["quote"]
+
+
+def test_quote_filters(corpus):
+    stemmed = jsonl(corpus, "quotes", "--search", "sanction")
+    assert stemmed and all("sanction" in q["quote"].lower() for q in stemmed)
+    assert any("sanctions" in q["quote"] for q in stemmed)  # porter stemming
+    phrase = jsonl(corpus, "quotes", "--search", '"North Korea"')
+    assert phrase and all("north korea" in " ".join(re.findall(r"\w+", q["quote"].lower())) for q in phrase)
+    in_2021 = jsonl(corpus, "quotes", "--since", "2021", "--until", "2021-12")
+    assert in_2021 and all(q["published"].startswith("2021") for q in in_2021)
+    bbc = jsonl(corpus, "quotes", "--outlet", "bbc news", "--kind", "direct", "--limit", "5")
+    assert len(bbc) == 5 and all(q["outlet"] == "BBC News" and q["kind"] == "direct" for q in bbc)
+    table = query(corpus, "quotes", "--speaker", "nobody at all", "--format", "csv").stdout
+    assert list(csv.reader(io.StringIO(table))) == [["published", "speaker", "kind", "quote", "outlet", "article_id", "cue",
+                                                     "speaker_mention", "url"]]
+
+
+@pytest.mark.parametrize("bad", ['"unclosed', "AND", "quote:(", "a NEAR/x b"])
+def test_a_malformed_search_is_a_clear_error(corpus, bad):
+    result = run_cli("quotes", "--search", bad, "--db", corpus["db"])
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "not a valid full-text query" in result.stderr
+
+
+def test_bad_dates_are_refused():
+    result = run_cli("quotes", "--since", "2019-13-01")
+    assert result.returncode == 2 and "not a date" in result.stderr
+
+
+def test_speakers_with_variants_counts_dates_and_outlets(corpus):
+    people = jsonl(corpus, "speakers")
+    with_person = stored(corpus["db"], "SELECT count(*) FROM statements WHERE person_id IS NOT NULL")[0][0]
+    assert sum(p["statements"] for p in people) == with_person
+    assert [p["statements"] for p in people] == sorted((p["statements"] for p in people), reverse=True)
+    dated = [p for p in people if p["first"]]
+    assert dated and all(p["first"] <= p["last"] for p in dated)
+    assert any(p["outlets"] and "BBC News" in p["outlets"] for p in people)
+
+
+def test_show_highlights_each_statement_with_its_speaker(corpus):
+    article_id, headline = stored(corpus["db"], "SELECT id, headline FROM articles WHERE source LIKE '%000_%.txt'")[0]
+    statements = stored(corpus["db"], "SELECT s.quote, p.name, s.kind FROM statements s JOIN people p ON p.id = s.person_id"
+                                      " WHERE s.article_id = ?", article_id)
+    shown = query(corpus, "show", article_id[:8]).stdout
+    assert headline in shown
+    flat = " ".join(shown.split())
+    for quote, name, kind in statements:
+        assert f"{' '.join(quote.split())} [{name}, {kind}]" in flat
+
+
+def test_show_names_a_missing_or_ambiguous_id(corpus):
+    missing = run_cli("show", "zzzz", "--db", corpus["db"])
+    assert missing.returncode == 2 and "no article with id 'zzzz'" in missing.stderr
+    ambiguous = run_cli("show", "", "--db", corpus["db"])
+    assert ambiguous.returncode == 2 and "more than one article" in ambiguous.stderr
+
+
+def test_export_in_every_format(corpus, tmp_path):
+    counts = dict(zip(("articles", "statements", "people"),
+                      stored(corpus["db"], "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM statements),"
+                                           " (SELECT count(*) FROM people)")[0]))
+    for fmt in ("parquet", "csv", "jsonl"):
+        query(corpus, "export", "--format", fmt, tmp_path / fmt)
+        for table, count in counts.items():
+            path = tmp_path / fmt / f"{table}.{fmt}"
+            if fmt == "parquet":
+                rows = pq.read_table(path).to_pylist()
+            elif fmt == "csv":
+                rows = list(csv.DictReader(open(path, encoding="utf-8")))
+            else:
+                rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+            assert len(rows) == count
+    statements = pq.read_table(tmp_path / "parquet" / "statements.parquet").to_pylist()
+    articles = {a["id"]: a["text"] for a in pq.read_table(tmp_path / "parquet" / "articles.parquet").to_pylist()}
+    assert all(articles[s["article_id"]][s["start"]:s["end"]] == s["quote"] for s in statements)
+    assert not list((tmp_path / "parquet").glob(".*"))  # no partial files left behind
+
+
+def test_bad_inputs_one_line_each_and_the_rest_is_stored(tmp_path):
+    good = sorted(SEEDS.glob("*.txt"))[0]
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 owners said prices would rise.".encode("latin-1"))
+    (tmp_path / "menu.html").write_text("<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>")
+    whole = write_warc(tmp_path / "whole.warc", sample_pages(3, skip=50), gzipped=False).read_bytes()
+    (tmp_path / "cut.warc").write_bytes(whole[: int(len(whole) * 0.7)])
+    lines = bbc_lines(3)
+    (tmp_path / "dump.jsonl").write_text(lines[0] + '{"text": 12}\n' + lines[1], encoding="utf-8")
+    bomb = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(bomb, "wb") as out:
+        for _ in range(20):
+            out.write(bytes(16 * 1024 * 1024))
+    names = ["latin1.txt", "menu.html", "cut.warc", "dump.jsonl", "bomb.jsonl.gz"]
+    db = tmp_path / "bad.db"
+    result = run_cli("ingest", "--db", db, good, *(tmp_path / name for name in names))
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == len(names), errors
+    reasons = {"latin1.txt": "not UTF-8", "menu.html": "no article text", "cut.warc": "truncated",
+               "dump.jsonl:2": "field 'text' is a number", "bomb.jsonl.gz": "expands past"}
+    for name, reason in reasons.items():
+        assert any(name in line and reason in line for line in errors), (name, errors)
+    stored_sources = {row[0] for row in stored(db, "SELECT source FROM articles")}
+    assert str(good) in stored_sources
+    assert {f"{tmp_path / 'dump.jsonl'}:1", f"{tmp_path / 'dump.jsonl'}:3"} <= stored_sources
+    assert sum("cut.warc#" in source for source in stored_sources) >= 1
+    assert stored(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def expected_articles(path) -> dict[str, Document]:
+    return {to_article(d).id: d for d in documents([str(path)])}
+
+
+def wait_for_articles(db, count, process, limit=600):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists():
+            try:
+                if stored(db, "SELECT count(*) FROM articles")[0][0] >= count:
+                    return
+            except sqlite3.OperationalError:
+                pass
+        time.sleep(0.2)
+    raise AssertionError(f"ingest did not store {count} articles (exit {process.poll()})")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_a_stopped_ingest_loses_nothing_and_a_rerun_finishes_it(tmp_path, nlp, how):
+    dump = tmp_path / "bbc.jsonl"
+    dump.write_text("".join(bbc_lines(240)), encoding="utf-8")
+    db = tmp_path / "stopped.db"
+    command = [sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "2", "--db", str(db), str(dump)]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_articles(db, 40, process)
+    os.killpg(process.pid, how)
+    out, _ = process.communicate(timeout=120)
+    if how == signal.SIGINT:
+        assert process.returncode == 130 and out.startswith("interrupted: ")
+    stopped_at = stored(db, "SELECT count(*) FROM articles")[0][0]
+    assert 40 <= stopped_at < 240
+
+    rerun = run_cli("ingest", "--jobs", "2", "--db", db, dump)
+    assert rerun.returncode == 0, rerun.stderr
+    expected = expected_articles(dump)
+    assert sorted(row[0] for row in stored(db, "SELECT id FROM articles")) == sorted(expected)
+    assert stored(db, "PRAGMA integrity_check") == [("ok",)]
+    assert stored(db, "PRAGMA foreign_key_check") == []
+    assert stored(db, "SELECT count(*) FROM inputs")[0][0] == 240
+    for article_id in sorted(expected)[:6]:
+        _, statements = extract_article(to_article(expected[article_id]), model=nlp)
+        rows = stored(db, "SELECT start, end, quote, kind, speaker FROM statements WHERE article_id = ? ORDER BY start", article_id)
+        assert rows == [(s.start, s.end, s.quote, s.kind, s.speaker) for s in statements]
+
+
+def test_the_store_refuses_what_is_not_an_onrecord_store(tmp_path):
+    text = tmp_path / "notes.db"
+    text.write_text("just some notes, not a database\n" * 100)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE songs (title TEXT)")
+    newer = tmp_path / "newer.db"
+    assert run_cli("ingest", "--db", newer, sorted(SEEDS.glob("*.txt"))[0]).returncode == 0
+    with sqlite3.connect(newer) as connection:
+        connection.execute("PRAGMA user_version = 999")
+    for db, reason in ((text, "not a usable onrecord store"), (other, "not an onrecord store"), (newer, "newer onrecord"),
+                       (tmp_path / "missing.db", "no such store")):
+        result = run_cli("speakers", "--db", db)
+        assert result.returncode == 2 and reason in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert text.read_text().startswith("just some notes")
