@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import CORPORA, SEEDS, run_cli
-from onrecord.extract import extract_article
+from onrecord import extract_article
 from onrecord.model import Document
 from onrecord.read import documents, to_article
 from test_read import sample_pages, write_warc

@@ -1,7 +1,14 @@
 """onrecord: who said what, on the record."""
 
 from .errors import InputError, ModelError, OnRecordError
-from .extract import extract, extract_article
 from .model import Article, Statement
 
 __all__ = ["extract", "extract_article", "Article", "Statement", "OnRecordError", "InputError", "ModelError"]
+
+
+def __getattr__(name: str):
+    # The pipeline imports spaCy (over a second); the store and its queries do not need it.
+    if name in ("extract", "extract_article"):
+        from . import pipeline
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'onrecord' has no attribute {name!r}")

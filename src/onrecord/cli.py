@@ -9,8 +9,8 @@ import os
 import re
 import sqlite3
 import sys
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -23,12 +23,10 @@ from . import evaluate as scoring
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export
-from .extract import extract_article
-from .ingest import Summary, default_jobs, ingest
 from .model import Article, Statement
-from .parse import load_model
-from .read import documents, to_article
 from .store import QuoteFilter, Store
+
+# Commands that run the pipeline import it (and spaCy, over a second) when they run; queries start fast.
 
 DEFAULT_DB = "onrecord.db"
 SPEAKER_COLOURS = ["cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta", "bright_green",
@@ -73,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_ = commands.add_parser("ingest", help="store the articles and statements of text, HTML, WARC and JSONL inputs")
     ingest_.add_argument("paths", nargs="+", metavar="PATH",
                          help=".txt, .html, .warc(.gz), .jsonl(.gz) files, folders of them, or - for JSONL on stdin")
-    ingest_.add_argument("--jobs", type=positive_int, default=default_jobs(), help="processes for the NLP work (default: all cores)")
+    ingest_.add_argument("--jobs", type=positive_int, help="processes for the NLP work (default: all cores)")
     add_db_option(ingest_)
     add_model_option(ingest_)
     ingest_.set_defaults(run=run_ingest)
@@ -145,6 +143,10 @@ def fail(message: str) -> None:
 
 def extracted(paths: list[str], model: str | None) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
     """Statements per readable file; an error for each path or file that could not be used."""
+    from .parse import load_model
+    from .pipeline import extract_article
+    from .read import documents, to_article
+
     nlp = load_model(model)
     for item in documents(paths):
         if isinstance(item, InputError):
@@ -230,6 +232,8 @@ def print_errors(report: scoring.Report) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from .ingest import Summary, ingest
+
     with Store(args.db) as store, ingest_progress() as progress:
         task = progress.add_task("ingest", total=None, stored=0, rate=0.0)
 

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import clean, parse, quotes
-from .extract import statements
+from .pipeline import statements
 
 
 class StatementsComponent:

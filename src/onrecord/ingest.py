@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from .errors import InputError, OnRecordError
-from .extract import extract_article
+from .pipeline import extract_article
 from .model import Article, Document, Statement
 from .parse import load_model
 from .read import documents, to_article

@@ -7,7 +7,6 @@ or a pronoun can be resolved to the fullest name the article gives.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import astuple, dataclass, field
@@ -16,6 +15,7 @@ from spacy.tokens import Token
 
 from .lexicon import FEMALE_TITLES, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
 from .model import DisjointSpans, SpeakerType
+from .names import fold
 from .parse import Sentence, is_pronoun, is_proper_noun
 
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
@@ -52,17 +52,6 @@ class Mention:
     paragraph: int
     person: Person
     subject: bool
-
-
-def fold(name: str) -> str:
-    """Spelling-insensitive key: 'Park Ji-hoon', 'Park Ji Hoon' and 'PARK JI HOON' fold alike."""
-    return re.sub(r"[\s\-‐‑.]+", "", name.lower())
-
-
-def person_key(name: str) -> str:
-    """The key a person is stored under: ``fold`` without accents ('José Núñez' -> 'josenunez')."""
-    decomposed = unicodedata.normalize("NFKD", fold(name))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def name_parts(name: str) -> tuple[str, ...]:

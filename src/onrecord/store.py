@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import OnRecordError
 from .model import Article, Statement
-from .speakers import person_key
+from .names import person_key
 
 APPLICATION_ID = 0x6F6E7263  # 'onrc': tells an onrecord store from any other SQLite file
 
