@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from itertools import islice
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -210,6 +211,34 @@ def wait_for_articles(db, count, process, limit=600):
     raise AssertionError(f"ingest did not store {count} articles (exit {process.poll()})")
 
 
+def children_of(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass
+    return children
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a zombie has ended; only its exit status waits to be collected)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def wait_until_gone(pids: list[int], limit: float = 30) -> bool:
+    deadline = time.monotonic() + limit
+    while any(running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_a_stopped_ingest_loses_nothing_and_a_rerun_finishes_it(tmp_path, nlp, how):
     dump = tmp_path / "bbc.jsonl"
@@ -218,10 +247,15 @@ def test_a_stopped_ingest_loses_nothing_and_a_rerun_finishes_it(tmp_path, nlp, h
     command = [sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "2", "--db", str(db), str(dump)]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for_articles(db, 40, process)
-    os.killpg(process.pid, how)
+    workers = children_of(process.pid)
+    if how == signal.SIGINT:  # Ctrl-C on a terminal signals the whole process group
+        os.killpg(process.pid, how)
+    else:
+        os.kill(process.pid, how)
     out, _ = process.communicate(timeout=120)
     if how == signal.SIGINT:
         assert process.returncode == 130 and out.startswith("interrupted: ")
+    assert workers and wait_until_gone(workers)
     stopped_at = stored(db, "SELECT count(*) FROM articles")[0][0]
     assert 40 <= stopped_at < 240
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -127,7 +128,15 @@ def write_finished(in_flight: set[Future], write: Callable[[list[Result]], None]
 
 def start_worker(model: str | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     load_model(model)
+
+
+def exit_with_parent(parent: int) -> None:
+    """A worker whose writer was killed (SIGKILL leaves no time to stop it) ends too, instead of idling forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def extract_batch(batch: list[Document], model: str | None) -> list[Result]:
