@@ -6,8 +6,13 @@ STAMP := $(VENV)/.onrecord-installed
 
 .PHONY: demo test bench lock clean
 
+DEMO_DB := build/demo.db
+
 demo: $(STAMP)
-	$(BIN)/onrecord extract --format table examples/summit.txt
+	mkdir -p build
+	$(BIN)/onrecord ingest --db $(DEMO_DB) examples
+	$(BIN)/onrecord speakers --db $(DEMO_DB) --format table
+	$(BIN)/onrecord quotes --db $(DEMO_DB) --speaker "elena marsh" --format table
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -16,6 +21,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_speed.py --corpus bbc --limit 500
 	$(BIN)/python benchmarks/extract_speed.py --corpus polnear --limit 200
 	$(BIN)/python benchmarks/polnear_accuracy.py --split dev
+	$(BIN)/python benchmarks/ingest_speed.py --corpus reuters --limit 1000
+	$(BIN)/python benchmarks/ingest_speed.py --corpus pages --limit 161
 
 # Every dependency, the spaCy pipeline included, is installed from the hashed lock file.
 $(STAMP): pyproject.toml requirements/lock.txt

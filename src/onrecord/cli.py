@@ -179,7 +179,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 def statement_table(article: Article, statements: list[Statement]) -> Table:
     """One article's statements, under its headline, author and date."""
-    about = " · ".join(filter(None, [article.author, article.published]))
+    about = " · ".join(dict.fromkeys(filter(None, [article.outlet, article.author, article.published])))
     title = f"[bold]{escape(article.headline or article.source)}[/bold]\n{escape(article.source)}" + (f" · {escape(about)}" if about else "")
     table = Table(title=title, show_lines=True, title_justify="left")
     for column in ("speaker", "kind", "cue", "quote", "conf."):
