@@ -226,21 +226,17 @@ class Store:
             people = self.people_named(where.speaker)
             clauses.append(f"s.person_id IN ({','.join('?' * len(people)) or 'NULL'})")
             params += people
-        if where.search:
-            clauses.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
-            params.append(where.search)
-        if where.since:
-            clauses.append("a.published >= ?")
-            params.append(where.since)
-        if where.until:  # '2019' and '2019-05' include the whole year or month
-            clauses.append("a.published <= ?")
-            params.append(where.until + "\uffff")
-        if where.outlet:
-            clauses.append("a.outlet = ? COLLATE NOCASE")
-            params.append(where.outlet)
-        if where.kind:
-            clauses.append("s.kind = ?")
-            params.append(where.kind)
+        conditions = [
+            ("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", where.search),
+            ("a.published >= ?", where.since),
+            ("a.published <= ?", where.until and where.until + "\uffff"),  # '2019', '2019-05': the whole year, month
+            ("a.outlet = ? COLLATE NOCASE", where.outlet),
+            ("s.kind = ?", where.kind),
+        ]
+        for clause, value in conditions:
+            if value:
+                clauses.append(clause)
+                params.append(value)
         sql = (QUOTE_COLUMNS + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY a.published IS NULL, a.published DESC, a.id, s.start")
         if where.limit:
