@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import evaluate as scoring
+from .aliases import load_aliases
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export
@@ -72,9 +73,32 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_.add_argument("paths", nargs="+", metavar="PATH",
                          help=".txt, .html, .warc(.gz), .jsonl(.gz) files, folders of them, or - for JSONL on stdin")
     ingest_.add_argument("--jobs", type=positive_int, help="processes for the NLP work (default: all cores)")
+    ingest_.add_argument("--aliases", metavar="FILE", help="identity corrections to apply first (CSV or YAML; see `people`)")
     add_db_option(ingest_)
     add_model_option(ingest_)
     ingest_.set_defaults(run=run_ingest)
+
+    statements = commands.add_parser("statements", help="each statement once, with how many articles and outlets reported it")
+    statements.add_argument("--speaker", help="a person's name in any spelling, or part of it")
+    statements.add_argument("--search", help="full-text query over the quotes (as for `quotes`)")
+    statements.add_argument("--min-outlets", type=positive_int, default=1, help="reported by at least this many outlets")
+    statements.add_argument("--limit", type=positive_int)
+    add_format_option(statements)
+    add_db_option(statements)
+    statements.set_defaults(run=run_statements)
+
+    stories = commands.add_parser("stories", help="articles about the same event: copies, and reports of the same statements")
+    stories.add_argument("--min-articles", type=positive_int, default=1)
+    add_format_option(stories)
+    add_db_option(stories)
+    stories.set_defaults(run=run_stories)
+
+    people = commands.add_parser("people", help="each person once: canonical name, spellings, roles, counts")
+    people.add_argument("--apply-aliases", metavar="FILE",
+                        help="join, keep apart and identify people as FILE says (CSV: name,alias,not,wikidata; or YAML)")
+    add_format_option(people)
+    add_db_option(people)
+    people.set_defaults(run=run_people)
 
     quotes = commands.add_parser("quotes", help="statements in the store, newest first")
     quotes.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Moon')")
@@ -243,6 +267,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         def report(error: InputError) -> None:
             progress.console.print(f"onrecord: {escape(str(error))}", highlight=False, soft_wrap=True)
 
+        if args.aliases:
+            store.apply_aliases(load_aliases(args.aliases))
         summary = ingest(args.paths, store, jobs=args.jobs, model=args.model, on_error=report, on_progress=show_progress)
     print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
           f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
@@ -265,6 +291,35 @@ def run_quotes(args: argparse.Namespace) -> int:
     with Store(args.db, readonly=True) as store:
         rows = store.quotes(where)
     print_rows([dict(row) for row in rows], QUOTE_FIELDS, args.format, table_columns=QUOTE_FIELDS[:6])
+    return 0
+
+
+def run_statements(args: argparse.Namespace) -> int:
+    with Store(args.db, readonly=True) as store:
+        rows = store.merged_statements(args.speaker, args.search, args.min_outlets, args.limit)
+    fields = ("speaker", "quote", "first_seen", "outlets", "articles", "outlet_names", "first_article", "id")
+    print_rows([dict(row) for row in rows], fields, args.format, table_columns=fields[:6])
+    return 0
+
+
+def run_stories(args: argparse.Namespace) -> int:
+    with Store(args.db, readonly=True) as store:
+        rows = store.stories(args.min_articles)
+    fields = ("first", "last", "articles", "copy_groups", "headline", "people", "outlets", "story")
+    print_rows([dict(row) for row in rows], fields, args.format)
+    return 0
+
+
+def run_people(args: argparse.Namespace) -> int:
+    if args.apply_aliases:
+        entries = load_aliases(args.apply_aliases)
+        with Store(args.db) as store:
+            joined = store.apply_aliases(entries)
+        print(f"{len(entries)} alias entries applied, {joined} people joined into another", file=sys.stderr)
+    with Store(args.db, readonly=True) as store:
+        rows = store.people()
+    fields = ("name", "variants", "roles", "statements", "distinct_statements", "articles", "type", "wikidata")
+    print_rows([dict(row) for row in rows], fields, args.format)
     return 0
 
 

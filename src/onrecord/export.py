@@ -21,11 +21,16 @@ from .store import Store
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
 SCHEMAS = {
     "articles": pa.schema([("id", STRING), ("source", STRING), ("url", STRING), ("outlet", STRING), ("headline", STRING),
-                           ("author", STRING), ("published", STRING), ("text", STRING)]),
+                           ("author", STRING), ("published", STRING), ("text", STRING), ("copy_group", STRING),
+                           ("story", STRING)]),
     "statements": pa.schema([("id", INT), ("article_id", STRING), ("start", INT), ("end", INT), ("quote", STRING),
                              ("kind", STRING), ("cue", STRING), ("person_id", INT), ("speaker", STRING),
-                             ("speaker_type", STRING), ("speaker_mention", STRING), ("confidence", FLOAT)]),
-    "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("variants", STRING)]),
+                             ("speaker_type", STRING), ("speaker_mention", STRING), ("confidence", FLOAT),
+                             ("merged_id", INT)]),
+    "merged_statements": pa.schema([("id", INT), ("person_id", INT), ("quote", STRING), ("first_seen", STRING),
+                                    ("articles", INT), ("outlets", INT)]),
+    "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("wikidata", STRING), ("variants", STRING),
+                         ("roles", STRING)]),
 }
 FORMATS = ("jsonl", "csv", "parquet")
 ROWS_PER_BATCH = 10_000

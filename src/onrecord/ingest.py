@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 from .errors import InputError, OnRecordError
 from .pipeline import extract_article
+from .merge import Sketch, sketch
 from .model import Article, Document, Statement
 from .parse import load_model
 from .read import documents, to_article
+from .speakers import roles
 from .store import Store
 
 BATCH = 8  # documents sent to a worker at once: fewer round trips, little waiting at the end
@@ -32,6 +34,8 @@ class Extracted:
     fingerprint: str
     article: Article
     statements: list[Statement]
+    sketch: Sketch  # for finding copies: computed here, in the worker, not in the writer
+    roles: dict[str, set[str]]
 
 
 Result = Extracted | InputError
@@ -146,7 +150,8 @@ def extract_batch(batch: list[Document], model: str | None) -> list[Result]:
 def extract_document(document: Document, model: str | None) -> Result:
     try:
         article, statements = extract_article(to_article(document), model=model)
-        return Extracted(document.fingerprint, article, statements)
+        names = {s.speaker for s in statements if s.speaker and s.speaker_type == "person"}
+        return Extracted(document.fingerprint, article, statements, sketch(article.text, article.headline_first), roles(article.text, names))
     except InputError as error:
         return error
     except OnRecordError:
@@ -160,7 +165,7 @@ def store_results(store: Store, results: list[Result], summary: Summary, on_erro
         for result in results:
             if isinstance(result, InputError):
                 continue
-            if store.add(result.article, result.statements, result.fingerprint):
+            if store.add(result.article, result.statements, result.fingerprint, result.sketch, result.roles):
                 summary.new += 1
                 summary.statements += len(result.statements)
             else:

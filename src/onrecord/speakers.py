@@ -320,3 +320,39 @@ def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, people: People) -
         return Speaker(None, "unknown", pronoun)
     people.mention(at, sentence.paragraph, person, subject=True)
     return Speaker(person.name, "person", pronoun)
+
+
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "the", "former", "late", "sir", "dame"}
+
+
+def roles(text: str, names: set[str]) -> dict[str, set[str]]:
+    """The titles and roles the article writes before each full name: 'South Korean President', 'Gyeonggi Gov.'."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        if len(name.split()) < 2:
+            continue
+        pattern = r"\s+".join(re.escape(part) for part in name.split())
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            if role := role_before(text[max(0, match.start() - 100):match.start()]):
+                found.setdefault(name, set()).add(role)
+    return found
+
+
+def role_before(before: str) -> str | None:
+    """The run of title words and capitalised words just before a name, if it holds a title."""
+    if not before.endswith(" "):
+        return None
+    words = before.rsplit("\n", 1)[-1].split()[-6:]
+    role: list[str] = []
+    for word in reversed(words):
+        if word[-1] in ",;:()\"“”" or (word.endswith(".") and word.lower() not in TITLES):
+            break
+        if word.lower() in TITLES or word[:1].isupper():
+            role.insert(0, word)
+        else:
+            break
+    while role and role[0].lower() in ("the", "a", "an"):
+        role.pop(0)
+    if any(w.lower() in TITLES and w.lower() not in HONORIFICS for w in role):
+        return " ".join(role)
+    return None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import OnRecordError
 from .model import Article, Statement
+from . import merge
 from .names import person_key
 
 APPLICATION_ID = 0x6F6E7263  # 'onrc': tells an onrecord store from any other SQLite file
@@ -83,6 +84,58 @@ MIGRATIONS = [
     CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
         INSERT INTO statements_fts(statements_fts, rowid, quote) VALUES ('delete', old.id, old.quote);
     END;
+    """,
+    # 2: copies and stories, statements merged across articles, people joined across articles.
+    """
+    ALTER TABLE articles ADD COLUMN headline_first INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE articles ADD COLUMN copy_group TEXT;  -- smallest id among the article and its copies
+    ALTER TABLE articles ADD COLUMN story TEXT;  -- smallest id among the articles about the same event
+    CREATE INDEX articles_copy_group ON articles(copy_group);
+    CREATE INDEX articles_story ON articles(story);
+
+    -- The LSH state: each article's MinHash signature, and its band and passage keys.
+    CREATE TABLE article_sketches (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        shingles INTEGER NOT NULL,
+        signature BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE article_keys (
+        key INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, article_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE merged_statements (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER REFERENCES people(id),
+        quote TEXT NOT NULL,  -- the fullest wording reported
+        norm TEXT NOT NULL
+    );
+    CREATE INDEX merged_person ON merged_statements(person_id);
+    ALTER TABLE statements ADD COLUMN merged_id INTEGER REFERENCES merged_statements(id);
+    CREATE INDEX statements_merged ON statements(merged_id);
+    CREATE TABLE quote_fingerprints (
+        person INTEGER NOT NULL,  -- person id, 0 for an unknown speaker
+        fingerprint INTEGER NOT NULL,
+        merged_id INTEGER NOT NULL REFERENCES merged_statements(id) ON DELETE CASCADE,
+        PRIMARY KEY (person, fingerprint, merged_id)
+    ) WITHOUT ROWID;
+
+    ALTER TABLE people ADD COLUMN wikidata TEXT;
+    CREATE TABLE person_keys (  -- every spelling key (and alias) that names a person
+        key TEXT PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    INSERT INTO person_keys (key, person_id) SELECT key, id FROM people;
+    CREATE TABLE people_apart (key TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (key, other)) WITHOUT ROWID;
+    CREATE TABLE person_roles (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        role TEXT NOT NULL COLLATE NOCASE,
+        first_seen TEXT,
+        last_seen TEXT,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (person_id, role)
+    ) WITHOUT ROWID;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -166,41 +219,45 @@ class Store:
     def has_input(self, fingerprint: str) -> bool:
         return self.db.execute("SELECT 1 FROM inputs WHERE fingerprint = ?", (fingerprint,)).fetchone() is not None
 
-    def add(self, article: Article, statements: list[Statement], fingerprint: str | None = None) -> bool:
-        """Store one article with its statements (call inside ``transaction``); False if it was stored before."""
+    def add(self, article: Article, statements: list[Statement], fingerprint: str | None = None,
+            sketch: merge.Sketch | None = None, roles: dict[str, set[str]] | None = None) -> bool:
+        """Store one article with its statements and link it to the corpus (call inside ``transaction``).
+
+        Returns False if the article was stored before. ``sketch`` and ``roles`` are computed by the
+        caller when it can do so in another process; a missing sketch is computed here.
+        """
         new = self.db.execute(
-            "INSERT OR IGNORE INTO articles (id, source, url, outlet, headline, author, published, text, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO articles (id, source, url, outlet, headline, author, published, text, ingested_at,"
+            " headline_first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.source, article.url, article.outlet, article.headline, article.author,
-             article.published, article.text, time.time()),
+             article.published, article.text, time.time(), article.headline_first),
         ).rowcount == 1
         if fingerprint:
             self.db.execute("INSERT OR IGNORE INTO inputs (fingerprint, article_id) VALUES (?, ?)", (fingerprint, article.id))
-        if new:
-            self.db.executemany(
+        if not new:
+            return False
+        merge.link_copies(self.db, article.id, sketch or merge.sketch(article.text, article.headline_first),
+                          merge.content_of(article.text, article.headline_first))
+        people: dict[str, int | None] = {}
+        for s in statements:
+            person = self.person_of(s, people)
+            statement_id = self.db.execute(
                 "INSERT INTO statements (article_id, start, end, quote, kind, cue, person_id, speaker, speaker_type,"
                 " speaker_mention, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(article.id, s.start, s.end, s.quote, s.kind, s.cue, self.person_id(s), s.speaker, s.speaker_type,
-                  s.speaker_mention, s.confidence) for s in statements],
-            )
-        return new
+                (article.id, s.start, s.end, s.quote, s.kind, s.cue, person, s.speaker, s.speaker_type,
+                 s.speaker_mention, s.confidence)).lastrowid
+            merge.link_statement(self.db, statement_id, person, s.quote, article.published)
+        for name, found in (roles or {}).items():
+            if people.get(name):
+                merge.link_roles(self.db, people[name], found, article.published)
+        return True
 
-    def person_id(self, statement: Statement) -> int | None:
+    def person_of(self, statement: Statement, people: dict[str, int | None]) -> int | None:
         if not statement.speaker or statement.speaker_type == "unknown":
             return None
-        key = person_key(statement.speaker)
-        if not key:
-            return None
-        row = self.db.execute("SELECT id FROM people WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            words = " " + " ".join(person_key(word) for word in statement.speaker.split()) + " "
-            person = self.db.execute("INSERT INTO people (key, name, type, words) VALUES (?, ?, ?, ?)",
-                                     (key, statement.speaker, statement.speaker_type, words)).lastrowid
-        else:
-            person = row[0]
-        self.db.execute("INSERT INTO person_names (person_id, name, uses) VALUES (?, ?, 1)"
-                        " ON CONFLICT (person_id, name) DO UPDATE SET uses = uses + 1", (person, statement.speaker))
-        return person
+        if statement.speaker not in people:
+            people[statement.speaker] = merge.person_for(self.db, statement.speaker, statement.speaker_type)
+        return people[statement.speaker]
 
     # --- reading ---
 
@@ -211,7 +268,7 @@ class Store:
     def people_named(self, name: str) -> list[int]:
         """People whose name is ``name`` in any spelling; failing that, whose name holds all its words."""
         key = person_key(name)
-        rows = self.db.execute("SELECT id FROM people WHERE key = ?", (key,)).fetchall()
+        rows = self.db.execute("SELECT DISTINCT person_id FROM person_keys WHERE key = ?", (key,)).fetchall()
         if not rows:
             words = [person_key(word) for word in name.split() if person_key(word)]
             if words:
@@ -242,13 +299,45 @@ class Store:
         if where.limit:
             sql += " LIMIT ?"
             params.append(where.limit)
+        return self.searched(sql, params, where.search)
+
+    def searched(self, sql: str, params: list, search: str | None) -> list[sqlite3.Row]:
         try:
             return self.db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as error:
-            if where.search:  # the only part of the query a user writes
-                raise OnRecordError(f"search {where.search!r} is not a valid full-text query ({error}); "
+            if search:  # the only part of the query a user writes
+                raise OnRecordError(f"search {search!r} is not a valid full-text query ({error}); "
                                     'put a phrase in double quotes: --search \'"tax cuts"\'') from None
             raise
+
+    def apply_aliases(self, entries: list) -> int:
+        with self.transaction():
+            return merge.apply_aliases(self.db, entries)
+
+    def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
+                          limit: int | None = None) -> list[sqlite3.Row]:
+        """One row per statement across articles: the fullest wording, first seen, how many articles and outlets."""
+        clauses, params = [], []
+        if speaker is not None:
+            people = self.people_named(speaker)
+            clauses.append(f"m.person_id IN ({','.join('?' * len(people)) or 'NULL'})")
+            params += people
+        if search:
+            clauses.append("m.id IN (SELECT merged_id FROM statements WHERE id IN"
+                           " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
+            params.append(search)
+        sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "")
+        params.append(min_outlets)
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.searched(sql, params, search)
+
+    def stories(self, min_articles: int = 1) -> list[sqlite3.Row]:
+        return self.db.execute(STORIES, (min_articles,)).fetchall()
+
+    def people(self) -> list[sqlite3.Row]:
+        return self.db.execute(PEOPLE).fetchall()
 
     def speakers(self) -> list[sqlite3.Row]:
         """Each person with their name variants, number of statements, first and last date, outlets."""
@@ -289,11 +378,46 @@ SPEAKER_SUMMARY = """
     FROM people p JOIN statements s ON s.person_id = p.id JOIN articles a ON a.id = s.article_id
     GROUP BY p.id ORDER BY statements DESC, p.name"""
 
+MERGED_STATEMENTS = """
+    SELECT m.id, m.quote, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
+           (SELECT s2.article_id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
+            ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_article,
+           count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets,
+           group_concat(DISTINCT a.outlet) AS outlet_names
+    FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN articles a ON a.id = s.article_id
+         LEFT JOIN people p ON p.id = m.person_id{where}
+    GROUP BY m.id HAVING outlets >= ? ORDER BY outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"""
+
+STORIES = """
+    SELECT a.story, min(a.published) AS first, max(a.published) AS last, count(*) AS articles,
+           count(DISTINCT a.copy_group) AS copy_groups,
+           (SELECT headline FROM articles h WHERE h.story = a.story ORDER BY h.published IS NULL, h.published, h.id LIMIT 1)
+             AS headline,
+           group_concat(DISTINCT a.outlet) AS outlets,
+           (SELECT group_concat(name, ' | ') FROM (SELECT DISTINCT p.name FROM articles x JOIN statements s ON s.article_id = x.id
+              JOIN people p ON p.id = s.person_id WHERE x.story = a.story ORDER BY p.name)) AS people
+    FROM articles a GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
+
+PEOPLE = """
+    SELECT p.id, p.name, p.type, p.wikidata,
+           (SELECT group_concat(name, ' | ') FROM (SELECT name FROM person_names WHERE person_id = p.id AND uses > 0
+              ORDER BY uses DESC, name)) AS variants,
+           (SELECT group_concat(role || coalesce(' (' || first_seen || (CASE WHEN last_seen != first_seen
+              THEN ' to ' || last_seen ELSE '' END) || ')', ''), ' | ')
+            FROM (SELECT * FROM person_roles WHERE person_id = p.id ORDER BY articles DESC, role)) AS roles,
+           (SELECT count(*) FROM statements WHERE person_id = p.id) AS statements,
+           (SELECT count(DISTINCT merged_id) FROM statements WHERE person_id = p.id) AS distinct_statements,
+           (SELECT count(DISTINCT article_id) FROM statements WHERE person_id = p.id) AS articles
+    FROM people p ORDER BY statements DESC, p.name"""
+
 EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
     "articles": "SELECT {columns} FROM articles ORDER BY id",
+    "merged_statements": "SELECT {columns} FROM (SELECT m.id, m.person_id, m.quote, min(a.published) AS first_seen,"
+                         " count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets"
+                         " FROM merged_statements m JOIN statements s ON s.merged_id = m.id"
+                         " JOIN articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start",
-    "people": "SELECT {columns} FROM (SELECT p.*, (SELECT group_concat(name, ' | ') FROM person_names WHERE person_id = p.id)"
-              " AS variants FROM people p) ORDER BY id",
+    "people": "SELECT {columns} FROM (" + PEOPLE + ")",
 }
 
 

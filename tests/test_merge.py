@@ -1,0 +1,243 @@
+"""Across articles: copies and stories, one statement per quote, one person per name."""
+
+import gzip
+import json
+import random
+import re
+from itertools import combinations, islice
+
+import pytest
+
+from conftest import CORPORA, SEEDS, run_cli
+from onrecord.aliases import load_aliases
+from onrecord.merge import normalise_quote, same_quote, sketch
+from onrecord.model import Article, Statement
+from onrecord.names import person_key
+from onrecord.read import article_id
+from onrecord.store import Store
+
+
+@pytest.fixture(scope="module")
+def seeds_store(tmp_path_factory):
+    db = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    result = run_cli("ingest", "--db", db, *sorted(SEEDS.glob("*.txt")))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def cli_jsonl(db, *args):
+    result = run_cli(*args, "--db", db, "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_quote_reported_by_two_seed_articles_is_one_statement(seeds_store):
+    gold = [json.loads(line) for line in open(SEEDS / "gold.jsonl", encoding="utf-8")]
+    shared = {}
+    for g in gold:
+        shared.setdefault(normalise_quote(g["quote"]), set()).add(g["article"])
+    reported_twice = [quote for quote, articles in shared.items() if len(articles) == 2]
+    assert reported_twice
+    statements = cli_jsonl(seeds_store, "statements")
+    for quote in reported_twice:
+        found = [s for s in statements if normalise_quote(s["quote"]) == quote]
+        assert len(found) == 1 and found[0]["articles"] == 2, quote
+    welcome = cli_jsonl(seeds_store, "statements", "--search", '"we welcome"', "--min-outlets", "2")
+    assert len(welcome) == 1 and welcome[0]["articles"] == 2 and person_key(welcome[0]["speaker"]) == person_key("Moon Jae-in")
+
+
+def test_seed_copies_form_one_group_and_the_other_article_stays_apart(seeds_store):
+    stories = cli_jsonl(seeds_store, "stories")
+    assert sorted(s["articles"] for s in stories) == [1, 2]
+    pair = next(s for s in stories if s["articles"] == 2)
+    assert pair["copy_groups"] == 1
+    assert "Lee" not in pair["people"]
+
+
+def test_seed_people_once_each_and_surname_namesakes_apart(seeds_store):
+    gold = [json.loads(line) for line in open(SEEDS / "gold.jsonl", encoding="utf-8")]
+    people = cli_jsonl(seeds_store, "people")
+    keys = [{person_key(v) for v in p["variants"].split(" | ")} for p in people]
+    for speaker in {g["speaker"] for g in gold if not g.get("optional")}:
+        assert sum(person_key(speaker) in k for k in keys) == 1, speaker
+    assert not any(person_key("Kim Dae-jung") in k and person_key("Kim Jong-un") in k for k in keys)
+    roles = {p["name"]: p["roles"] or "" for p in people}
+    assert any("Gov." in r for r in roles.values()) and any("President" in r for r in roles.values())
+
+
+@pytest.mark.parametrize("first, second", [
+    ("“We will not pay a ransom,”", '"We will not pay a ransom."'),
+    ("We will not pay a ransom,", "we will not pay a ransom"),
+    ("Kim Jong-un will come to Seoul soon", "Kim Jong Un will come to Seoul soon"),
+    ("the talks with Kim Jong Un will resume in spring and the aid will flow", "talks with Kim Jong Un will resume in spring"),
+])
+def test_tolerant_quote_matching(first, second):
+    assert same_quote(normalise_quote(first), normalise_quote(second))
+
+
+@pytest.mark.parametrize("first, second", [
+    ("We will not pay a ransom", "We will pay the ransom in full"),
+    ("The port will reopen on Monday", "The airport will close on Monday"),
+    ("talks", "the talks will resume in spring"),
+])
+def test_different_quotes_stay_apart(first, second):
+    assert not same_quote(normalise_quote(first), normalise_quote(second))
+
+
+def story_article(text: str, published: str | None = None, outlet: str | None = None) -> Article:
+    return Article(text, source=f"test:{article_id(text)}", id=article_id(text), published=published, outlet=outlet)
+
+
+def said(article: Article, quote: str, speaker: str, kind: str = "direct") -> Statement:
+    start = article.text.index(quote)
+    return Statement(quote, start, start + len(quote), kind, "said", speaker, "person", speaker, 0.9, article.source)
+
+
+def test_fragments_and_spellings_merge_across_articles(tmp_path):
+    first = story_article("Port strike ends\n\n“The strike is over and the cranes will move again tonight,” said union leader Kim Jong-un.", "2024-05-02", "Harbour Times")
+    second = story_article("Cranes move again\n\nThe union leader said “the cranes will move again tonight.”", "2024-05-03", "Coast Daily")
+    third = story_article("Strike talk\n\n“We never wanted a strike,” said Kim Jong Un, the union leader.", "2024-05-03", "Coast Daily")
+    with Store(tmp_path / "m.db") as store, store.transaction():
+        store.add(first, [said(first, "The strike is over and the cranes will move again tonight,", "Kim Jong-un")])
+        store.add(second, [said(second, "the cranes will move again tonight.", "Kim Jong Un", "mixed")])
+        store.add(third, [said(third, "We never wanted a strike,", "KIM JONG UN")])
+    with Store(tmp_path / "m.db", readonly=True) as store:
+        merged = {row["quote"]: row for row in store.merged_statements()}
+        people = store.people()
+    assert len(people) == 1 and people[0]["statements"] == 3
+    assert set(merged) == {"The strike is over and the cranes will move again tonight,", "We never wanted a strike,"}
+    crane = merged["The strike is over and the cranes will move again tonight,"]
+    assert (crane["articles"], crane["outlets"], crane["first_seen"], crane["first_article"]) == (2, 2, "2024-05-02", first.id)
+
+
+def test_a_surname_alone_never_joins_people_across_articles(tmp_path):
+    full = story_article("Talks\n\n“We are ready,” said Kim Jong-un.", "2024-01-01")
+    namesake = story_article("Memorial\n\n“Peace needs patience,” said Kim Dae-jung.", "2024-01-02")
+    surname = story_article("Reply\n\n“No comment,” said Kim.", "2024-01-03")
+    with Store(tmp_path / "k.db") as store, store.transaction():
+        for article, quote, name in ((full, "We are ready,", "Kim Jong-un"), (namesake, "Peace needs patience,", "Kim Dae-jung"),
+                                     (surname, "No comment,", "Kim")):
+            store.add(article, [said(article, quote, name)])
+    with Store(tmp_path / "k.db", readonly=True) as store:
+        assert sorted(p["name"] for p in store.people()) == ["Kim", "Kim Dae-jung", "Kim Jong-un"]
+
+
+def test_aliases_join_keep_apart_and_identify(tmp_path):
+    one = story_article("A\n\n“The bridge opens in June,” said Tom H. Baker.", "2024-02-01")
+    two = story_article("B\n\n“The bridge opens in June,” said Tom Baker.", "2024-02-02")
+    three = story_article("C\n\n“Tolls will stay low,” said Thomas Baker.", "2024-02-03")
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("- name: Tom Baker\n  aliases: [Thomas Baker]\n  wikidata: Q123\n", encoding="utf-8")
+    apart = tmp_path / "apart.csv"
+    apart.write_text("name,alias,not,wikidata\nTom Baker,,Tom H. Baker,\n", encoding="utf-8")
+    for db, files in (("joined.db", [aliases]), ("apart.db", [aliases, apart])):
+        with Store(tmp_path / db) as store:
+            for entries in map(str, files):
+                store.apply_aliases(load_aliases(entries))
+            with store.transaction():
+                for article, quote, name in ((one, "The bridge opens in June,", "Tom H. Baker"),
+                                             (two, "The bridge opens in June,", "Tom Baker"),
+                                             (three, "Tolls will stay low,", "Thomas Baker")):
+                    store.add(article, [said(article, quote, name)])
+    with Store(tmp_path / "joined.db", readonly=True) as store:
+        (person,) = store.people()
+        assert (person["name"], person["wikidata"], person["statements"], person["distinct_statements"]) == ("Tom Baker", "Q123", 3, 2)
+    with Store(tmp_path / "apart.db", readonly=True) as store:
+        assert sorted(p["name"] for p in store.people()) == ["Tom Baker", "Tom H. Baker"]
+
+
+def test_aliases_applied_on_demand_join_stored_people(tmp_path):
+    first = story_article("A\n\n“Rates will fall,” said Ana María Ruiz.", "2024-03-01")
+    second = story_article("B\n\n“Rates will fall,” said Ana Ruiz.", "2024-03-02")
+    db = tmp_path / "later.db"
+    with Store(db) as store, store.transaction():
+        store.add(first, [said(first, "Rates will fall,", "Ana María Ruiz")])
+        store.add(second, [said(second, "Rates will fall,", "Ana Ruiz")])
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("name,alias,not,wikidata\nAna María Ruiz,Ana Ruiz,,\n", encoding="utf-8")
+    result = run_cli("people", "--apply-aliases", aliases, "--db", db, "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    (person,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert person["name"] == "Ana María Ruiz" and person["statements"] == 2 and person["distinct_statements"] == 1
+
+
+def test_a_bad_aliases_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- name: [not, a, name]\n", encoding="utf-8")
+    result = run_cli("people", "--apply-aliases", bad, "--db", tmp_path / "x.db")
+    assert result.returncode == 2 and "entry 1 has no name" in result.stderr and result.stderr.count("\n") == 1
+
+
+# --- grouping syndicated copies, measured on BBC articles and copies made here ---
+
+FOOTERS = ["Copyright 2005 Example News Service. All rights reserved. Distributed by the Example Syndicate.",
+           "Follow our coverage on the Example Daily website and sign up for the morning newsletter today."]
+
+
+def copies_of(record: dict, rng: random.Random) -> list[str]:
+    paragraphs = [p for p in record["text"].split("\n\n") if p.strip()]
+    trimmed = paragraphs[: max(2, len(paragraphs) * 2 // 3)]
+    shuffled = paragraphs[:1] + rng.sample(paragraphs[1:], len(paragraphs) - 1)
+    return [
+        f"{record['title']} - latest\n\n" + "\n\n".join(paragraphs),  # new headline
+        f"{record['title']}\n\n" + "\n\n".join(trimmed),  # trimmed for space
+        f"{record['title']}\n\n" + "\n\n".join(shuffled),  # paragraphs reordered
+        f"{record['title']}\n\n" + "\n\n".join(paragraphs + [FOOTERS[0], FOOTERS[1]]),  # another site's footer
+    ]
+
+
+def shingles(text: str) -> set[str]:
+    tokens = re.findall(r"\w+", text.lower())
+    return {" ".join(tokens[i:i + 5]) for i in range(len(tokens) - 4)}
+
+
+def test_grouping_of_copies_precision_and_recall(tmp_path):
+    with gzip.open(CORPORA / "bbc-news-2225" / "bbc.jsonl.gz", "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in islice(lines, 0, 2225, 8)]  # 279 articles across all sections
+    rng = random.Random(7)
+    texts = {}
+    for index, record in enumerate(records):
+        texts[f"{index}:original"] = f"{record['title']}\n\n{record['text']}"
+        if index % 3 == 0:
+            for n, copy in enumerate(copies_of(record, rng)):
+                texts[f"{index}:copy{n}"] = copy
+    order = list(texts)
+    rng.shuffle(order)
+    with Store(tmp_path / "groups.db") as store, store.transaction():
+        for name in order:
+            article = story_article(texts[name])
+            store.add(article, [], sketch=sketch(article.text))
+    with Store(tmp_path / "groups.db", readonly=True) as store:
+        group = dict(store.db.execute("SELECT id, copy_group FROM articles").fetchall())
+    origin_shingles = {i: shingles(r["text"]) for i, r in enumerate(records)}
+    true_positive = false_positive = false_negative = 0
+    for a, b in combinations(order, 2):
+        origin_a, origin_b = int(a.split(":")[0]), int(b.split(":")[0])
+        grouped = group[article_id(texts[a])] == group[article_id(texts[b])]
+        if origin_a == origin_b:
+            true_positive += grouped
+            false_negative += not grouped
+        else:
+            sa, sb = origin_shingles[origin_a], origin_shingles[origin_b]
+            related = len(sa & sb) / max(min(len(sa), len(sb)), 1) >= 0.1  # the corpus's own near-duplicates
+            false_positive += grouped and not related
+    precision = true_positive / (true_positive + false_positive)
+    recall = true_positive / (true_positive + false_negative)
+    print(f"grouping: {len(texts)} articles, precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.95 and recall >= 0.95
+
+
+def test_groups_do_not_depend_on_ingest_order(tmp_path):
+    with gzip.open(CORPORA / "bbc-news-2225" / "bbc.jsonl.gz", "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in islice(lines, 0, 400, 10)]
+    rng = random.Random(3)
+    texts = [f"{r['title']}\n\n{r['text']}" for r in records] + [c for r in records[:10] for c in copies_of(r, rng)]
+    groupings = []
+    for name, ordered in (("forward", texts), ("backward", texts[::-1])):
+        with Store(tmp_path / f"{name}.db") as store:
+            with store.transaction():
+                for text in ordered:
+                    store.add(story_article(text), [])
+            groupings.append(sorted(map(tuple, store.db.execute("SELECT id, copy_group, story FROM articles"))))
+    assert groupings[0] == groupings[1]
+    assert len({g for _, g, _ in groupings[0]}) == len(records)
