@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/polnear_accuracy.py --split dev
 	$(BIN)/python benchmarks/ingest_speed.py --corpus reuters --limit 1000
 	$(BIN)/python benchmarks/ingest_speed.py --corpus pages --limit 161
+	$(BIN)/python benchmarks/grouping_scale.py --sizes 1000 10000 100000
 
 # Every dependency, the spaCy pipeline included, is installed from the hashed lock file.
 $(STAMP): pyproject.toml requirements/lock.txt

@@ -1,0 +1,111 @@
+"""Time and memory of grouping copies as the corpus grows: 1k, 10k, 100k articles.
+
+    python benchmarks/grouping_scale.py [--sizes 1000 10000 100000]
+
+The articles are built from the shared corpora (Reuters, BBC, PolNeAR, the AEB gold texts) with
+controlled variation: every fourth article is a copy of an earlier one, retitled, trimmed,
+reordered or given another site's footer, so the right groups are known. Sketching (MinHash,
+done by the ingest workers) and linking (the writer: LSH keys in the store, exact check of the
+candidates, union of groups) are timed apart; linking is what must not grow quadratically.
+"""
+
+import argparse
+import gzip
+import json
+import multiprocessing
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from common import CORPORA
+
+from onrecord.merge import sketch
+from onrecord.model import Article
+from onrecord.read import article_id
+from onrecord.store import Store
+
+SOURCES = ["reuters-21578/reuters21578.jsonl.gz", "bbc-news-2225/bbc.jsonl.gz", "polnear-attribution/polnear.jsonl.gz",
+           "article-extraction-benchmark-en/ground-truth.jsonl"]
+FOOTER = "\n\nThis story was distributed by the Example Syndicate. All rights reserved. Follow us for more news every day."
+
+
+def originals() -> list[str]:
+    texts = []
+    for source in SOURCES:
+        path = CORPORA / source
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for record in map(json.loads, lines):
+                if len(record["text"].split()) >= 40:
+                    texts.append(f"{record.get('title') or 'Untitled'}\n\n{record['text']}")
+    return texts
+
+
+def varied(text: str, kind: int, rng: random.Random) -> str:
+    headline, _, body = text.partition("\n\n")
+    paragraphs = [p for p in body.split("\n\n") if p.strip()] or [body]
+    if kind == 0:
+        return f"{headline} (updated)\n\n{body}"
+    if kind == 1:
+        return headline + "\n\n" + "\n\n".join(paragraphs[: max(1, len(paragraphs) * 2 // 3)])
+    if kind == 2:
+        return headline + "\n\n" + "\n\n".join(paragraphs[:1] + rng.sample(paragraphs[1:], len(paragraphs) - 1))
+    return text + FOOTER
+
+
+def corpus(size: int, pool: list[str]) -> Iterator[str]:
+    """``size`` articles: three of every four are originals (cycling through the pool), the fourth a copy."""
+    rng = random.Random(size)
+    used = 0
+    for n in range(size):
+        if n % 4 == 3 and used:
+            yield varied(pool[rng.randrange(used) % len(pool)], rng.randrange(4), rng)
+        else:
+            text = pool[used % len(pool)]
+            # past the end of the pool, an original gets a distinguishing first paragraph so it is a new article
+            yield text if used < len(pool) else f"Edition {used // len(pool)}: {text}"
+            used += 1
+
+
+def sketched(text: str):
+    return text, sketch(text)
+
+
+def run(size: int, pool: list[str], folder: Path) -> dict:
+    with multiprocessing.get_context("spawn").Pool(2) as workers:
+        started = time.perf_counter()
+        items = list(workers.imap(sketched, corpus(size, pool), chunksize=64))
+        sketch_seconds = time.perf_counter() - started
+    db = folder / f"groups{size}.db"
+    started = time.perf_counter()
+    with Store(db) as store:
+        for batch_start in range(0, size, 500):
+            with store.transaction():
+                for text, article_sketch in items[batch_start:batch_start + 500]:
+                    store.add(Article(text, source="bench", id=article_id(text)), [], sketch=article_sketch)
+        link_seconds = time.perf_counter() - started
+        groups = store.db.execute("SELECT count(DISTINCT copy_group) FROM articles").fetchone()[0]
+        articles = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    return {"size": size, "articles": articles, "groups": groups, "sketch_s": sketch_seconds, "link_s": link_seconds,
+            "db_mib": db.stat().st_size / 2**20, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    args = parser.parse_args()
+    pool = originals()
+    print(f"pool of original articles: {len(pool)}")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            r = run(size, pool, Path(folder))
+            print(f"articles={r['articles']} groups={r['groups']} sketch_s={r['sketch_s']:.1f} (2 processes) "
+                  f"link_s={r['link_s']:.1f} link_ms_per_article={1000 * r['link_s'] / r['articles']:.2f} "
+                  f"db_mib={r['db_mib']:.0f} writer_peak_rss_mib={r['rss_mib']:.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
