@@ -14,6 +14,7 @@ import gzip
 import json
 import multiprocessing
 import random
+import re
 import resource
 import tempfile
 import time
@@ -56,17 +57,25 @@ def varied(text: str, kind: int, rng: random.Random) -> str:
     return text + FOOTER
 
 
+def new_edition(text: str, edition: int) -> str:
+    """Past the end of the pool, an original is given new words (each word gets the edition's suffix):
+    a new article with the same length and word statistics, sharing no shingle with the first edition."""
+    if edition == 0:
+        return text
+    suffix = "q" + "".join(chr(ord("a") + int(d)) for d in str(edition))
+    return re.sub(r"[A-Za-z]+", lambda word: word.group() + suffix, text)
+
+
 def corpus(size: int, pool: list[str]) -> Iterator[str]:
     """``size`` articles: three of every four are originals (cycling through the pool), the fourth a copy."""
     rng = random.Random(size)
     used = 0
     for n in range(size):
         if n % 4 == 3 and used:
-            yield varied(pool[rng.randrange(used) % len(pool)], rng.randrange(4), rng)
+            original = rng.randrange(used)
+            yield varied(new_edition(pool[original % len(pool)], original // len(pool)), rng.randrange(4), rng)
         else:
-            text = pool[used % len(pool)]
-            # past the end of the pool, an original gets a distinguishing first paragraph so it is a new article
-            yield text if used < len(pool) else f"Edition {used // len(pool)}: {text}"
+            yield new_edition(pool[used % len(pool)], used // len(pool))
             used += 1
 
 

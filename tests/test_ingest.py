@@ -145,9 +145,9 @@ def test_show_names_a_missing_or_ambiguous_id(corpus):
 
 
 def test_export_in_every_format(corpus, tmp_path):
-    counts = dict(zip(("articles", "statements", "people"),
+    counts = dict(zip(("articles", "statements", "people", "merged_statements"),
                       stored(corpus["db"], "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM statements),"
-                                           " (SELECT count(*) FROM people)")[0]))
+                                           " (SELECT count(*) FROM people), (SELECT count(*) FROM merged_statements)")[0]))
     for fmt in ("parquet", "csv", "jsonl"):
         query(corpus, "export", "--format", fmt, tmp_path / fmt)
         for table, count in counts.items():
@@ -162,6 +162,8 @@ def test_export_in_every_format(corpus, tmp_path):
     statements = pq.read_table(tmp_path / "parquet" / "statements.parquet").to_pylist()
     articles = {a["id"]: a["text"] for a in pq.read_table(tmp_path / "parquet" / "articles.parquet").to_pylist()}
     assert all(articles[s["article_id"]][s["start"]:s["end"]] == s["quote"] for s in statements)
+    merged = {m["id"] for m in pq.read_table(tmp_path / "parquet" / "merged_statements.parquet").to_pylist()}
+    assert {s["merged_id"] for s in statements} == merged
     assert not list((tmp_path / "parquet").glob(".*"))  # no partial files left behind
 
 
