@@ -79,8 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_.set_defaults(run=run_ingest)
 
     statements = commands.add_parser("statements", help="each statement once, with how many articles and outlets reported it")
-    statements.add_argument("--speaker", help="a person's name in any spelling, or part of it")
-    statements.add_argument("--search", help="full-text query over the quotes (as for `quotes`)")
+    add_speaker_and_search_options(statements)
     statements.add_argument("--min-outlets", type=positive_int, default=1, help="reported by at least this many outlets")
     statements.add_argument("--limit", type=positive_int)
     add_format_option(statements)
@@ -101,8 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.set_defaults(run=run_people)
 
     quotes = commands.add_parser("quotes", help="statements in the store, newest first")
-    quotes.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Moon')")
-    quotes.add_argument("--search", help='full-text query over the quotes: words, "a phrase", sanction*, tax OR tariff')
+    add_speaker_and_search_options(quotes)
     quotes.add_argument("--since", type=date_arg, help="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
     quotes.add_argument("--until", type=date_arg, help="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")
     quotes.add_argument("--outlet", help="only articles from this outlet")
@@ -128,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_option(export_)
     export_.set_defaults(run=run_export)
     return parser
+
+
+def add_speaker_and_search_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Moon')")
+    command.add_argument("--search", help='full-text query over the quotes: words, "a phrase", sanction*, tax OR tariff')
 
 
 def add_db_option(command: argparse.ArgumentParser) -> None:
