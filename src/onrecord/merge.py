@@ -19,7 +19,7 @@ import hashlib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -29,6 +29,7 @@ from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 
 from . import clean
+from .model import Article
 from .names import loose_key, person_key
 
 NUM_PERM = 128
@@ -113,13 +114,13 @@ def containment(a: Sketch, b: Sketch) -> float:
     return shared / max(min(a.shingles, b.shingles), 1)
 
 
-def are_copies(a: Sketch, b: Sketch, text_a: str, text_b: str) -> bool:
+def are_copies(a: Sketch, b: Sketch, content_a: Callable[[], str], content_b: Callable[[], str]) -> bool:
     """Copies share at least COPY_CONTAINMENT of the smaller article's shingles. The MinHash estimate
     is too noisy near the threshold (a shared footer would chain unrelated stories into one group),
     so it only screens the candidates and the shingles of the few left are counted exactly."""
     if containment(a, b) < COPY_CONTAINMENT / 2:
         return False
-    first, second = shingle_set(text_a), shingle_set(text_b)
+    first, second = shingle_set(content_a()), shingle_set(content_b())
     return len(first & second) / max(min(len(first), len(second)), 1) >= COPY_CONTAINMENT
 
 
@@ -157,8 +158,9 @@ def same_quote(a: str, b: str) -> bool:
 # --- copies and stories ---
 
 
-def link_copies(db: sqlite3.Connection, article_id: str, article_sketch: Sketch, content: str) -> None:
+def link_copies(db: sqlite3.Connection, article: Article, article_sketch: Sketch) -> None:
     """Store the sketch; join the copy group (and story) of every stored article it is a copy of."""
+    article_id = article.id
     db.execute("INSERT INTO article_sketches (article_id, shingles, signature) VALUES (?, ?, ?)",
                (article_id, article_sketch.shingles, article_sketch.signature))
     keys = sorted(set(article_sketch.keys))
@@ -168,7 +170,8 @@ def link_copies(db: sqlite3.Connection, article_id: str, article_sketch: Sketch,
         if len(rows) <= MAX_KEY_ARTICLES:
             candidates.update(row[0] for row in rows)
     db.executemany("INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)", [(key, article_id) for key in keys])
-    copies = [c for c in sorted(candidates) if are_copies(article_sketch, stored_sketch(db, c), content, stored_content(db, c))]
+    content = lru_cache(maxsize=1)(lambda: content_of(article.text, article.headline_first))  # only if a candidate needs it
+    copies = [c for c in sorted(candidates) if are_copies(article_sketch, stored_sketch(db, c), content, lambda c=c: stored_content(db, c))]
     db.execute("UPDATE articles SET copy_group = ?, story = ? WHERE id = ?", (article_id, article_id, article_id))
     if copies:
         join(db, "copy_group", [article_id, *copies])

@@ -167,6 +167,7 @@ class Store:
             if not readonly:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
+                self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB: linking reads keys and sketches all over the store
             self.check_and_migrate(readonly)
         except sqlite3.DatabaseError as error:
             raise OnRecordError(f"{self.path}: not a usable onrecord store ({error})") from None
@@ -236,8 +237,7 @@ class Store:
             self.db.execute("INSERT OR IGNORE INTO inputs (fingerprint, article_id) VALUES (?, ?)", (fingerprint, article.id))
         if not new:
             return False
-        merge.link_copies(self.db, article.id, sketch or merge.sketch(article.text, article.headline_first),
-                          merge.content_of(article.text, article.headline_first))
+        merge.link_copies(self.db, article, sketch or merge.sketch(article.text, article.headline_first))
         people: dict[str, int | None] = {}
         for s in statements:
             person = self.person_of(s, people)
