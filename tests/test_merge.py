@@ -4,6 +4,7 @@ import gzip
 import json
 import random
 import re
+import sqlite3
 from itertools import combinations, islice
 
 import pytest
@@ -241,3 +242,32 @@ def test_groups_do_not_depend_on_ingest_order(tmp_path):
             groupings.append(sorted(map(tuple, store.db.execute("SELECT id, copy_group, story FROM articles"))))
     assert groupings[0] == groupings[1]
     assert len({g for _, g, _ in groupings[0]}) == len(records)
+
+
+def test_a_store_from_before_merging_is_upgraded_and_linked(tmp_path):
+    """A version-1 store (articles and statements only) is migrated and its articles linked on open."""
+    from onrecord.store import APPLICATION_ID, MIGRATIONS, split_script
+
+    first = story_article("Dock reopens\n\n“The dock is open again for every ship,” said harbour master Ana Ruiz.", "2024-06-01")
+    copy = story_article("Dock open\n\n“The dock is open again for every ship,” said harbour master Ana Ruiz.\n\nMore soon.", "2024-06-02")
+    db = tmp_path / "v1.db"
+    connection = sqlite3.connect(db)
+    for statement in split_script(MIGRATIONS[0]):
+        connection.execute(statement)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("PRAGMA user_version = 1")
+    connection.execute("INSERT INTO people (key, name, type, words) VALUES ('anaruiz', 'Ana Ruiz', 'person', ' ana ruiz ')")
+    for article in (first, copy):
+        connection.execute("INSERT INTO articles (id, source, text, published, ingested_at) VALUES (?, ?, ?, ?, 0)",
+                           (article.id, article.source, article.text, article.published))
+        s = said(article, "The dock is open again for every ship,", "Ana Ruiz")
+        connection.execute("INSERT INTO statements (article_id, start, end, quote, kind, person_id, speaker, speaker_type,"
+                           " confidence) VALUES (?, ?, ?, ?, 'direct', 1, 'Ana Ruiz', 'person', 0.9)",
+                           (article.id, s.start, s.end, s.quote))
+    connection.commit()
+    connection.close()
+    with Store(db) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        (merged,) = store.merged_statements()
+        (story,) = store.stories()
+    assert merged["articles"] == 2 and story["articles"] == 2 and story["copy_groups"] == 1

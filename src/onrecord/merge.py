@@ -203,6 +203,17 @@ def close_in_time(first: str | None, second: str | None) -> bool:
     return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days) <= STORY_DAYS
 
 
+def link_stored_articles(db: sqlite3.Connection) -> None:
+    """Link the articles of a store made before copies and merged statements existed, in ingest order."""
+    rows = db.execute("SELECT id, text, headline_first, published FROM articles ORDER BY ingested_at, id").fetchall()
+    for article_id, text, headline_first, published in rows:
+        article = Article(text, id=article_id, published=published, headline_first=bool(headline_first))
+        link_copies(db, article, sketch(text, article.headline_first))
+        for statement_id, person_id, quote in db.execute(
+                "SELECT id, person_id, quote FROM statements WHERE article_id = ? ORDER BY start", (article_id,)).fetchall():
+            link_statement(db, statement_id, person_id, quote, published)
+
+
 # --- one statement per quote ---
 
 

@@ -139,6 +139,8 @@ MIGRATIONS = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+# Work a migration needs beyond SQL: version 2 links the articles already stored.
+BACKFILLS = {2: merge.link_stored_articles}
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,8 @@ class Store:
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in split_script(script):
                     self.db.execute(statement)
+                if number in BACKFILLS:
+                    BACKFILLS[number](self.db)
                 self.db.execute(f"PRAGMA user_version = {number}")
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
