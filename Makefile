@@ -13,6 +13,7 @@ demo: $(STAMP)
 	$(BIN)/onrecord ingest --db $(DEMO_DB) examples
 	$(BIN)/onrecord speakers --db $(DEMO_DB) --format table
 	$(BIN)/onrecord quotes --db $(DEMO_DB) --speaker "elena marsh" --format table
+	$(BIN)/onrecord statements --db $(DEMO_DB) --min-outlets 2 --format table
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
