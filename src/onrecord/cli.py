@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_option(show)
     show.set_defaults(run=run_show)
 
+    serve = commands.add_parser("serve", help="web pages and a JSON API over the store (read-only)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=positive_int, default=8000)
+    add_db_option(serve)
+    serve.set_defaults(run=run_serve)
+
     export_ = commands.add_parser("export", help="articles, statements and people as files for pandas, DuckDB or Spark")
     export_.add_argument("out", metavar="OUT", help="folder to write articles.*, statements.*, people.* into")
     export_.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
@@ -379,6 +385,17 @@ def highlighted(text: str, statements: list) -> Text:
         at = s["end"]
     shown.append(text[at:])
     return shown
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .serve import create_app
+
+    app = create_app(args.db)
+    print(f"onrecord: serving {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:

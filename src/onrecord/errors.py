@@ -19,3 +19,7 @@ class InputError(OnRecordError):
 
 class ModelError(OnRecordError):
     """The spaCy pipeline asked for is not installed or cannot be used."""
+
+
+class NotFound(OnRecordError):
+    """The store holds no article, person, statement or story by that id."""

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import OnRecordError
+from .errors import NotFound, OnRecordError
 from .model import Article, Statement
 from . import merge
 from .names import person_key
@@ -152,6 +152,8 @@ class QuoteFilter:
     outlet: str | None = None
     kind: str | None = None
     limit: int | None = None
+    offset: int = 0
+    person_id: int | None = None
 
 
 class Store:
@@ -266,8 +268,10 @@ class Store:
     # --- reading ---
 
     def counts(self) -> dict[str, int]:
-        return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("articles", "statements", "people")}
+        counts = {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("articles", "statements", "people", "merged_statements")}
+        counts["stories"] = self.db.execute("SELECT count(DISTINCT story) FROM articles").fetchone()[0]
+        return counts
 
     def people_named(self, name: str) -> list[int]:
         """People whose name is ``name`` in any spelling; failing that, whose name holds all its words."""
@@ -293,6 +297,7 @@ class Store:
             ("a.published <= ?", where.until and where.until + "\uffff"),  # '2019', '2019-05': the whole year, month
             ("a.outlet = ? COLLATE NOCASE", where.outlet),
             ("s.kind = ?", where.kind),
+            ("s.person_id = ?", where.person_id),
         ]
         for clause, value in conditions:
             if value:
@@ -301,8 +306,8 @@ class Store:
         sql = (QUOTE_COLUMNS + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY a.published IS NULL, a.published DESC, a.id, s.start")
         if where.limit:
-            sql += " LIMIT ?"
-            params.append(where.limit)
+            sql += " LIMIT ? OFFSET ?"
+            params += [where.limit, where.offset]
         return self.searched(sql, params, where.search)
 
     def searched(self, sql: str, params: list, search: str | None) -> list[sqlite3.Row]:
@@ -319,9 +324,14 @@ class Store:
             return merge.apply_aliases(self.db, entries)
 
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
-                          limit: int | None = None) -> list[sqlite3.Row]:
+                          limit: int | None = None, offset: int = 0, person_id: int | None = None,
+                          merged_id: int | None = None) -> list[sqlite3.Row]:
         """One row per statement across articles: the fullest wording, first seen, how many articles and outlets."""
         clauses, params = [], []
+        for clause, value in (("m.person_id = ?", person_id), ("m.id = ?", merged_id)):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
         if speaker is not None:
             people = self.people_named(speaker)
             clauses.append(f"m.person_id IN ({','.join('?' * len(people)) or 'NULL'})")
@@ -333,15 +343,48 @@ class Store:
         sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "")
         params.append(min_outlets)
         if limit:
-            sql += " LIMIT ?"
-            params.append(limit)
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
         return self.searched(sql, params, search)
 
-    def stories(self, min_articles: int = 1) -> list[sqlite3.Row]:
-        return self.db.execute(STORIES, (min_articles,)).fetchall()
+    def stories(self, min_articles: int = 1, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
+        return self.db.execute(STORIES.format(where="") + " LIMIT ? OFFSET ?", (min_articles, limit, offset)).fetchall()
 
-    def people(self) -> list[sqlite3.Row]:
-        return self.db.execute(PEOPLE).fetchall()
+    def people(self, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
+        return self.db.execute(PEOPLE.format(where="") + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+
+    def person(self, person_id: int) -> sqlite3.Row:
+        return self.found(self.db.execute(PEOPLE.format(where=" WHERE p.id = ?"), (person_id,)).fetchone(), "person", person_id)
+
+    def timeline(self, person_id: int) -> list[sqlite3.Row]:
+        """Statements per month (dated articles only)."""
+        return self.db.execute(
+            "SELECT substr(a.published, 1, 7) AS month, count(*) AS statements FROM statements s JOIN articles a"
+            " ON a.id = s.article_id WHERE s.person_id = ? AND a.published IS NOT NULL GROUP BY month ORDER BY month",
+            (person_id,)).fetchall()
+
+    def merged_statement(self, merged_id: int) -> sqlite3.Row:
+        rows = self.merged_statements(merged_id=merged_id)
+        return self.found(rows[0] if rows else None, "statement", merged_id)
+
+    def reports(self, merged_id: int) -> list[sqlite3.Row]:
+        """Every article that reported a statement, first reported first."""
+        return self.db.execute(
+            "SELECT a.id AS article_id, a.headline, a.outlet, a.published, a.url, s.quote, s.start, s.end, s.kind, s.cue,"
+            " s.speaker_mention FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id, s.start", (merged_id,)).fetchall()
+
+    def story(self, story_id: str) -> tuple[sqlite3.Row, list[sqlite3.Row]]:
+        summary = self.found(self.db.execute(STORIES.format(where=" WHERE a.story = ?"), (story_id, 1)).fetchone(),
+                             "story", story_id)
+        articles = self.db.execute("SELECT id, headline, outlet, published, url, copy_group FROM articles WHERE story = ?"
+                                   " ORDER BY published IS NULL, published, id", (story_id,)).fetchall()
+        return summary, articles
+
+    def found(self, row: sqlite3.Row | None, what: str, key: object) -> sqlite3.Row:
+        if row is None:
+            raise NotFound(f"no {what} {key!r} in {self.path}")
+        return row
 
     def speakers(self) -> list[sqlite3.Row]:
         """Each person with their name variants, number of statements, first and last date, outlets."""
@@ -351,7 +394,7 @@ class Store:
         rows = self.db.execute("SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2",
                                (id_prefix, id_prefix + "\uffff")).fetchall()
         if not rows:
-            raise OnRecordError(f"no article with id {id_prefix!r} in {self.path}")
+            raise NotFound(f"no article with id {id_prefix!r} in {self.path}")
         if len(rows) > 1:
             raise OnRecordError(f"{id_prefix!r} names more than one article; give more of its id")
         return rows[0]
@@ -370,7 +413,8 @@ class Store:
 
 QUOTE_COLUMNS = """
     SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
-           s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end
+           s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
+           s.merged_id
     FROM statements s JOIN articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
 
 SPEAKER_SUMMARY = """
@@ -383,7 +427,7 @@ SPEAKER_SUMMARY = """
     GROUP BY p.id ORDER BY statements DESC, p.name"""
 
 MERGED_STATEMENTS = """
-    SELECT m.id, m.quote, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
+    SELECT m.id, m.quote, m.person_id, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
            (SELECT s2.article_id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
             ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_article,
            count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets,
@@ -400,7 +444,7 @@ STORIES = """
            group_concat(DISTINCT a.outlet) AS outlets,
            (SELECT group_concat(name, ' | ') FROM (SELECT DISTINCT p.name FROM articles x JOIN statements s ON s.article_id = x.id
               JOIN people p ON p.id = s.person_id WHERE x.story = a.story ORDER BY p.name)) AS people
-    FROM articles a GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
+    FROM articles a{where} GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
 
 PEOPLE = """
     SELECT p.id, p.name, p.type, p.wikidata,
@@ -412,7 +456,7 @@ PEOPLE = """
            (SELECT count(*) FROM statements WHERE person_id = p.id) AS statements,
            (SELECT count(DISTINCT merged_id) FROM statements WHERE person_id = p.id) AS distinct_statements,
            (SELECT count(DISTINCT article_id) FROM statements WHERE person_id = p.id) AS articles
-    FROM people p ORDER BY statements DESC, p.name"""
+    FROM people p{where} ORDER BY statements DESC, p.name"""
 
 EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
     "articles": "SELECT {columns} FROM articles ORDER BY id",
@@ -421,7 +465,7 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
                          " FROM merged_statements m JOIN statements s ON s.merged_id = m.id"
                          " JOIN articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start",
-    "people": "SELECT {columns} FROM (" + PEOPLE + ")",
+    "people": "SELECT {columns} FROM (" + PEOPLE.format(where="") + ")",
 }
 
 

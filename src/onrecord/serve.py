@@ -1,0 +1,254 @@
+"""Serve stage: web pages and a JSON API over a store, opened read-only.
+
+Every page has an API twin under /api/ returning the same data. Pages are rendered on the server
+(Jinja2, autoescaped); the article text and timeline are built here from escaped pieces.
+"""
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from .errors import NotFound, OnRecordError
+from .store import QuoteFilter, Store
+
+HERE = FilePath(__file__).parent
+MAX_QUERY = 200
+MAX_PER_PAGE = 100
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+COLOURS = 8  # speaker colours in the stylesheet: .c0 ... .c7
+log = logging.getLogger("onrecord.serve")
+
+Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
+Day = Annotated[str | None, Query(pattern=DATE, description="YYYY, YYYY-MM or YYYY-MM-DD")]
+Kind = Annotated[str | None, Query(pattern="^(direct|indirect|mixed)$")]
+PageNumber = Annotated[int, Query(ge=1, le=10_000)]
+PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+ArticleId = Annotated[str, Path(min_length=4, max_length=64, description="an article id, or its first characters")]
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    page: int
+    per_page: int
+    has_next: bool
+
+
+def paged(rows: list, page: int, per_page: int) -> Page:
+    """Rows fetched with one extra beyond the page tell whether a next page exists."""
+    return Page([dict(r) for r in rows[:per_page]], page, per_page, len(rows) > per_page)
+
+
+def create_app(db: str) -> FastAPI:
+    app = FastAPI(title="onrecord", description="Who said what, on the record: statements, people and stories.",
+                  version="0.1.0")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    templates = Jinja2Templates(directory=HERE / "templates")
+    Store(db, readonly=True).close()  # fail at start, with a clear message, if the store cannot be opened
+
+    def store() -> Iterator[Store]:
+        with Store(db, readonly=True) as opened:
+            yield opened
+
+    Opened = Annotated[Store, Depends(store)]
+
+    def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    # --- errors: a clear message, never a traceback ---
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/")
+
+    def error(request: Request, status: int, message: str):
+        if wants_html(request):
+            return page(request, "error.html", status_code=status, message=message, status=status)
+        return JSONResponse({"detail": message}, status_code=status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return error(request, 404, str(exc).split(" in /")[0])
+
+    @app.exception_handler(OnRecordError)
+    async def bad_request(request: Request, exc: OnRecordError):
+        return error(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error(request, 400, f"invalid request ({problems})")
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception):
+        log.exception("error serving %s", request.url.path)
+        return error(request, 500, "internal error; the server log has the details")
+
+    # --- data, shared by the API and the pages ---
+
+    def summary(s: Store) -> dict:
+        return {"counts": s.counts(), "recent": [dict(r) for r in s.quotes(QuoteFilter(limit=10))],
+                "people": [dict(r) for r in s.people(limit=10)]}
+
+    def search(s: Store, q, speaker, outlet, since, until, kind, page_number, per_page) -> Page:
+        where = QuoteFilter(speaker or None, q or None, since, until, outlet or None, kind, per_page + 1,
+                            (page_number - 1) * per_page)
+        return paged(s.quotes(where), page_number, per_page)
+
+    def person(s: Store, person_id: int, page_number: int, per_page: int) -> dict:
+        statements = s.merged_statements(person_id=person_id, limit=per_page + 1, offset=(page_number - 1) * per_page)
+        newest_first = sorted((dict(r) for r in statements[:per_page]), key=lambda r: r["first_seen"] or "", reverse=True)
+        return {"person": dict(s.person(person_id)), "timeline": [dict(r) for r in s.timeline(person_id)],
+                "statements": Page(newest_first, page_number, per_page, len(statements) > per_page)}
+
+    def statement(s: Store, merged_id: int) -> dict:
+        reports = [dict(r) for r in s.reports(merged_id)]
+        first = reports[0] if reports else None
+        context = None
+        if first:
+            text = s.article(first["article_id"])["text"]
+            context = sentence_around(text, first["start"], first["end"])
+        return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports}
+
+    def article(s: Store, article_id: str) -> dict:
+        found = s.article(article_id)
+        return {"article": {k: found[k] for k in found.keys() if k not in ("ingested_at",)},
+                "statements": [dict(r) for r in s.statements_of(found["id"])]}
+
+    def story(s: Store, story_id: str) -> dict:
+        summary_row, articles = s.story(story_id)
+        return {"story": dict(summary_row), "articles": [dict(a) for a in articles]}
+
+    # --- JSON API ---
+
+    @app.get("/api/summary")
+    def api_summary(s: Opened) -> dict:
+        return summary(s)
+
+    @app.get("/api/statements")
+    def api_statements(s: Opened, q: Text = None, speaker: Text = None, outlet: Text = None, since: Day = None,
+                       until: Day = None, kind: Kind = None, page: PageNumber = 1, per_page: PerPage = 20) -> Page:
+        return search(s, q, speaker, outlet, since, until, kind, page, per_page)
+
+    @app.get("/api/people")
+    def api_people(s: Opened, page: PageNumber = 1, per_page: PerPage = 20) -> Page:
+        return paged(s.people(limit=per_page + 1, offset=(page - 1) * per_page), page, per_page)
+
+    @app.get("/api/people/{person_id}")
+    def api_person(s: Opened, person_id: int, page: PageNumber = 1, per_page: PerPage = 20) -> dict:
+        return person(s, person_id, page, per_page)
+
+    @app.get("/api/merged/{merged_id}")
+    def api_statement(s: Opened, merged_id: int) -> dict:
+        return statement(s, merged_id)
+
+    @app.get("/api/articles/{article_id}")
+    def api_article(s: Opened, article_id: ArticleId) -> dict:
+        return article(s, article_id)
+
+    @app.get("/api/stories")
+    def api_stories(s: Opened, page: PageNumber = 1, per_page: PerPage = 20) -> Page:
+        return paged(s.stories(limit=per_page + 1, offset=(page - 1) * per_page), page, per_page)
+
+    @app.get("/api/stories/{story_id}")
+    def api_story(s: Opened, story_id: str) -> dict:
+        return story(s, story_id)
+
+    # --- pages ---
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request, s: Opened):
+        return page(request, "home.html", **summary(s))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, s: Opened, q: Text = None, speaker: Text = None, outlet: Text = None,
+                    since: Day = None, until: Day = None, kind: Kind = None, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
+        results = search(s, q, speaker, outlet, since, until, kind, page_number, 20)
+        filters = {"q": q or "", "speaker": speaker or "", "outlet": outlet or "", "since": since or "",
+                   "until": until or "", "kind": kind or ""}
+        return page(request, "search.html", results=results, filters=filters)
+
+    @app.get("/people", response_class=HTMLResponse, include_in_schema=False)
+    def people_page(request: Request, s: Opened, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
+        return page(request, "people.html", people=paged(s.people(limit=51, offset=(page_number - 1) * 50), page_number, 50))
+
+    @app.get("/person/{person_id}", response_class=HTMLResponse, include_in_schema=False)
+    def person_page(request: Request, s: Opened, person_id: int,
+                    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
+        data = person(s, person_id, page_number, 20)
+        return page(request, "person.html", **data, chart=timeline_chart(data["timeline"]))
+
+    @app.get("/statement/{merged_id}", response_class=HTMLResponse, include_in_schema=False)
+    def statement_page(request: Request, s: Opened, merged_id: int):
+        return page(request, "statement.html", **statement(s, merged_id))
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, s: Opened, article_id: ArticleId):
+        data = article(s, article_id)
+        segments, speakers = highlighted(data["article"]["text"], data["statements"])
+        return page(request, "article.html", **data, segments=segments, speakers=speakers)
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, s: Opened, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
+        return page(request, "stories.html", stories=paged(s.stories(limit=51, offset=(page_number - 1) * 50), page_number, 50))
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, s: Opened, story_id: str):
+        return page(request, "story.html", **story(s, story_id))
+
+    return app
+
+
+def sentence_around(text: str, start: int, end: int, reach: int = 300) -> dict:
+    """The quote with the rest of its sentence (or paragraph) on either side."""
+    left = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+    stops = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s", text[max(left, start - reach):start])]
+    if stops:
+        left = max(left, start - reach) + stops[-1]
+    right_end = text.find("\n", end, end + reach)
+    right = right_end if right_end != -1 else min(len(text), end + reach)
+    stop = re.search(r"[.!?][”\"’]?(\s|$)", text[end:right])
+    right = end + stop.end() if stop else right
+    return {"before": text[left:start], "quote": text[start:end], "after": text[end:right]}
+
+
+@dataclass
+class Segment:
+    text: str
+    statement: dict | None = None
+    colour: int = 0
+
+
+def highlighted(text: str, statements: list[dict]) -> tuple[list[Segment], dict[str, int]]:
+    """The article text cut into plain and highlighted pieces, with a colour per speaker."""
+    colours: dict[str, int] = {}
+    segments, at = [], 0
+    for s in sorted(statements, key=lambda s: (s["start"], -s["end"])):
+        start = max(s["start"], at)  # a statement inside one already shown keeps the outer colour
+        if start >= s["end"]:
+            continue
+        colour = colours.setdefault(s["person"] or "unknown speaker", len(colours) % COLOURS)
+        segments += [Segment(text[at:start]), Segment(text[start:s["end"]], s, colour)]
+        at = s["end"]
+    segments.append(Segment(text[at:]))
+    return segments, colours
+
+
+def timeline_chart(months: list[dict], width: int = 640, height: int = 120) -> dict:
+    """Bars for an SVG chart of statements per month (drawn by the template; every value is a number)."""
+    if not months:
+        return {"bars": [], "width": width, "height": height}
+    most = max(m["statements"] for m in months)
+    step = width / len(months)
+    bars = [{"x": round(i * step + 1, 1), "width": round(max(step - 2, 1), 1), "height": round(m["statements"] / most * (height - 20), 1),
+             "y": round(height - 20 - m["statements"] / most * (height - 20), 1), "month": m["month"], "count": m["statements"]}
+            for i, m in enumerate(months)]
+    return {"bars": bars, "width": width, "height": height, "first": months[0]["month"], "last": months[-1]["month"]}
