@@ -1,0 +1,164 @@
+"""The JSON API and pages of ``onrecord serve``, through FastAPI's TestClient, over a store of real articles."""
+
+import json
+import sqlite3
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import SEEDS, run_cli
+from onrecord.serve import create_app
+from onrecord.store import Store
+from test_ingest import bbc_lines
+from test_read import sample_pages
+
+HOSTILE = """Council <script>window.__pwned = 1; alert("headline")</script> vote
+
+“We will publish every <script>window.__pwned = 2; alert("quote")</script> line of the budget,” said councillor Mara Ostrowska.
+
+<img src=x onerror="window.__pwned = 3"> The vote is on Friday.
+"""
+
+
+def build_store(folder):
+    """Seeds, 20 web pages, 40 BBC records and an article whose text carries HTML and script tags."""
+    hostile = folder / "hostile.txt"
+    hostile.write_text(HOSTILE, encoding="utf-8")
+    db = folder / "served.db"
+    result = run_cli("ingest", "--db", db, *sorted(SEEDS.glob("*.txt")), *sample_pages(20), hostile, "-",
+                     stdin="".join(bbc_lines(40)))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="module")
+def client(served):
+    return TestClient(create_app(str(served)), raise_server_exceptions=False)
+
+
+def gold_quote(shared_by: int = 2) -> dict:
+    gold = [json.loads(line) for line in open(SEEDS / "gold.jsonl", encoding="utf-8")]
+    return next(g for g in gold if sum(o["quote"] == g["quote"] for o in gold) == shared_by)
+
+
+def test_summary_counts_match_the_store(client, served):
+    summary = client.get("/api/summary").json()
+    with Store(served, readonly=True) as store:
+        assert summary["counts"] == store.counts()
+    assert len(summary["recent"]) == 10 and len(summary["people"]) == 10
+
+
+def test_search_finds_a_seed_quote_by_its_words(client):
+    quote = gold_quote()
+    phrase = " ".join(quote["quote"].split()[:5])
+    found = client.get("/api/statements", params={"q": f'"{phrase}"'}).json()
+    assert len(found["items"]) == 2 and all(phrase in s["quote"] for s in found["items"])
+    assert {s["speaker"] for s in found["items"]} == {quote["speaker"]}
+
+
+def test_search_filters_and_pages(client):
+    everything = client.get("/api/statements", params={"per_page": 100}).json()["items"]
+    first = client.get("/api/statements", params={"per_page": 5, "page": 1}).json()
+    second = client.get("/api/statements", params={"per_page": 5, "page": 2}).json()
+    assert first["has_next"] and [s["id"] for s in first["items"] + second["items"]] == [s["id"] for s in everything[:10]]
+    bbc = client.get("/api/statements", params={"outlet": "BBC News", "kind": "direct", "per_page": 100}).json()["items"]
+    assert bbc and all(s["outlet"] == "BBC News" and s["kind"] == "direct" for s in bbc)
+    dated = client.get("/api/statements", params={"since": "2021", "until": "2021-12-31"}).json()["items"]
+    assert dated and all(s["published"].startswith("2021") for s in dated)
+    speaker = gold_quote()["speaker"]
+    theirs = client.get("/api/statements", params={"speaker": speaker.lower(), "per_page": 100}).json()["items"]
+    assert theirs and {s["speaker"] for s in theirs} == {speaker}
+
+
+@pytest.mark.parametrize("params, reason", [
+    ({"q": '"unclosed'}, "not a valid full-text query"),
+    ({"q": "x" * 201}, "q"),
+    ({"per_page": 1000}, "per_page"),
+    ({"page": 0}, "page"),
+    ({"since": "yesterday"}, "since"),
+    ({"kind": "rumour"}, "kind"),
+])
+def test_bad_requests_get_a_400_with_a_clear_message(client, params, reason):
+    response = client.get("/api/statements", params=params)
+    assert response.status_code == 400
+    assert reason in response.json()["detail"] and "Traceback" not in response.text
+
+
+def test_person_with_timeline_and_statements(client):
+    speaker = gold_quote()["speaker"]
+    person_id = client.get("/api/statements", params={"speaker": speaker}).json()["items"][0]["person_id"]
+    data = client.get(f"/api/people/{person_id}").json()
+    assert data["person"]["name"] == speaker
+    assert sum(month["statements"] for month in data["timeline"]) <= data["person"]["statements"]
+    assert any(s["outlets"] == 2 for s in data["statements"]["items"])
+    assert client.get("/api/people/999999").status_code == 404
+
+
+def test_a_statement_with_every_report_first_marked(client):
+    quote = gold_quote()
+    merged_id = client.get("/api/statements", params={"q": f'"{" ".join(quote["quote"].split()[:5])}"'}).json()["items"][0]["merged_id"]
+    data = client.get(f"/api/merged/{merged_id}").json()
+    assert len(data["reports"]) == 2 and data["statement"]["articles"] == 2
+    assert data["context"]["quote"] in quote["quote"] and data["context"]["before"] + data["context"]["after"]
+    page = client.get(f"/statement/{merged_id}").text
+    assert page.count('class="first"') == 1 and page.count("/article/") == 2
+
+
+def test_article_page_highlights_every_statement_with_its_speaker(client, served):
+    article_id = sqlite3.connect(served).execute("SELECT id FROM articles WHERE source LIKE '%000_%'").fetchone()[0]
+    data = client.get(f"/api/articles/{article_id[:8]}").json()
+    page = client.get(f"/article/{article_id[:8]}").text
+    assert page.count("<mark ") == len(data["statements"])
+    for s in data["statements"]:
+        if s["person_id"]:
+            assert f'<a href="/person/{s["person_id"]}">{s["person"]}</a>' in page
+    assert client.get("/api/articles/ffffffffffff").status_code == 404
+
+
+def test_stories_and_pages_link_to_each_other(client):
+    stories = client.get("/api/stories").json()["items"]
+    pair = next(s for s in stories if s["articles"] == 2 and "Lee" not in (s["people"] or ""))
+    story = client.get(f"/api/stories/{pair['story']}").json()
+    assert len(story["articles"]) == 2
+    home = client.get("/").text
+    assert 'action="/search"' in home and "/person/" in home and "/article/" in home
+    for path, link in (("/people", "/person/"), ("/stories", "/story/"), (f"/story/{pair['story']}", "/article/"),
+                       ("/search?q=sanctions", "/article/")):
+        response = client.get(path)
+        assert response.status_code == 200 and f'href="{link}' in response.text, path
+
+
+def test_article_text_is_escaped_never_run(client, served):
+    article_id = sqlite3.connect(served).execute("SELECT id FROM articles WHERE source LIKE '%hostile.txt'").fetchone()[0]
+    for path in (f"/article/{article_id}", "/search?q=budget", "/"):
+        page = client.get(path).text
+        assert "<script>window" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;window.__pwned = 2" in client.get(f"/article/{article_id}").text
+
+
+def test_openapi_schema_and_docs(client):
+    schema = client.get("/openapi.json").json()
+    assert {"/api/statements", "/api/people/{person_id}", "/api/merged/{merged_id}", "/api/articles/{article_id}",
+            "/api/stories/{story_id}", "/api/summary"} <= set(schema["paths"])
+    assert client.get("/docs").status_code == 200
+
+
+def test_no_traceback_reaches_a_client(served, monkeypatch):
+    def broken(self):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Store, "counts", broken)
+    client = TestClient(create_app(str(served)), raise_server_exceptions=False)
+    for path in ("/", "/api/summary"):
+        response = client.get(path)
+        assert response.status_code == 500 and "disk on fire" not in response.text and "Traceback" not in response.text
+
+
+def test_serving_a_missing_store_is_a_one_line_error(tmp_path):
+    result = run_cli("serve", "--db", tmp_path / "none.db")
+    assert result.returncode == 2 and "no such store" in result.stderr and result.stderr.count("\n") == 1
