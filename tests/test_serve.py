@@ -162,3 +162,46 @@ def test_no_traceback_reaches_a_client(served, monkeypatch):
 def test_serving_a_missing_store_is_a_one_line_error(tmp_path):
     result = run_cli("serve", "--db", tmp_path / "none.db")
     assert result.returncode == 2 and "no such store" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_concurrent_requests_to_a_running_server(served):
+    """Requests from several clients at once (each store connection crosses threads inside the server)."""
+    import http.client
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", str(served), "--port", str(port)],
+                              stderr=subprocess.DEVNULL)
+    statuses: list[int] = []
+
+    def client(words):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for word in words * 5:
+            connection.request("GET", f"/api/statements?q={word}")
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        threads = [threading.Thread(target=client, args=(words,)) for words in
+                   (["sanctions", "economy"], ["peace", "budget"], ["said", "growth"], ["north", "vote"])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert statuses == [200] * 40

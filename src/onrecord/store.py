@@ -165,7 +165,8 @@ class Store:
             raise OnRecordError(f"{self.path}: no such store (run `onrecord ingest` first)")
         try:
             uri = f"file:{Path(self.path).resolve()}?mode={'ro' if readonly else 'rwc'}"
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+            # A web request opens its store in one worker thread and uses it in another, one after the other.
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
             if not readonly:
