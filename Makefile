@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_speed.py --corpus reuters --limit 1000
 	$(BIN)/python benchmarks/ingest_speed.py --corpus pages --limit 161
 	$(BIN)/python benchmarks/grouping_scale.py --sizes 1000 10000 100000
+	$(BIN)/python benchmarks/serve_load.py --seconds 20 --clients 8
 
 # Every dependency, the spaCy pipeline included, is installed from the hashed lock file.
 $(STAMP): pyproject.toml requirements/lock.txt
