@@ -1,7 +1,10 @@
 """Shared fixtures: the spaCy pipeline is loaded once per test session."""
 
+import socket
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,27 @@ def run_cli(*args, cwd=None, stdin=None, env=None):
     """``onrecord ARGS`` in a new process, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "onrecord.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, input=stdin, env=env, timeout=900)
+
+
+@contextmanager
+def running_server(db):
+    """``onrecord serve`` on a free loopback port, for as long as the block runs; yields its base URL's port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise AssertionError("onrecord serve did not start")
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -8,15 +8,12 @@ under docs/screenshots/ for the README.
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, running_server
 from test_serve import build_store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,34 +36,14 @@ def install_chromium() -> str | None:
     return None if Path(CHROMIUM).exists() else "apt-get installed chromium but /usr/bin/chromium is missing"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     reason = install_chromium()
     if reason:
         pytest.skip(reason)
     db = build_store(tmp_path_factory.mktemp("browser"))
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", str(db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise AssertionError(f"onrecord serve did not start: {server.stderr.read()}")
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=30)
+    with running_server(db) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

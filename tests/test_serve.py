@@ -1,12 +1,14 @@
 """The JSON API and pages of ``onrecord serve``, through FastAPI's TestClient, over a store of real articles."""
 
+import http.client
 import json
 import sqlite3
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, run_cli, running_server
 from onrecord.serve import create_app
 from onrecord.store import Store
 from test_ingest import bbc_lines
@@ -166,21 +168,9 @@ def test_serving_a_missing_store_is_a_one_line_error(tmp_path):
 
 def test_concurrent_requests_to_a_running_server(served):
     """Requests from several clients at once (each store connection crosses threads inside the server)."""
-    import http.client
-    import socket
-    import subprocess
-    import sys
-    import threading
-    import time
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "serve", "--db", str(served), "--port", str(port)],
-                              stderr=subprocess.DEVNULL)
     statuses: list[int] = []
 
-    def client(words):
+    def client(port, words):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for word in words * 5:
             connection.request("GET", f"/api/statements?q={word}")
@@ -188,20 +178,11 @@ def test_concurrent_requests_to_a_running_server(served):
             response.read()
             statuses.append(response.status)
 
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        threads = [threading.Thread(target=client, args=(words,)) for words in
+    with running_server(served) as port:
+        threads = [threading.Thread(target=client, args=(port, words)) for words in
                    (["sanctions", "economy"], ["peace", "budget"], ["said", "growth"], ["north", "vote"])]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     assert statuses == [200] * 40
