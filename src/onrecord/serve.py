@@ -104,10 +104,10 @@ def create_app(db: str) -> FastAPI:
         return paged(s.quotes(where), page_number, per_page)
 
     def person(s: Store, person_id: int, page_number: int, per_page: int) -> dict:
-        statements = s.merged_statements(person_id=person_id, limit=per_page + 1, offset=(page_number - 1) * per_page)
-        newest_first = sorted((dict(r) for r in statements[:per_page]), key=lambda r: r["first_seen"] or "", reverse=True)
+        statements = s.merged_statements(person_id=person_id, limit=per_page + 1, offset=(page_number - 1) * per_page,
+                                         newest_first=True)
         return {"person": dict(s.person(person_id)), "timeline": [dict(r) for r in s.timeline(person_id)],
-                "statements": Page(newest_first, page_number, per_page, len(statements) > per_page)}
+                "statements": paged(statements, page_number, per_page)}
 
     def statement(s: Store, merged_id: int) -> dict:
         reports = [dict(r) for r in s.reports(merged_id)]

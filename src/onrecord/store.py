@@ -326,7 +326,7 @@ class Store:
 
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
                           limit: int | None = None, offset: int = 0, person_id: int | None = None,
-                          merged_id: int | None = None) -> list[sqlite3.Row]:
+                          merged_id: int | None = None, newest_first: bool = False) -> list[sqlite3.Row]:
         """One row per statement across articles: the fullest wording, first seen, how many articles and outlets."""
         clauses, params = [], []
         for clause, value in (("m.person_id = ?", person_id), ("m.id = ?", merged_id)):
@@ -341,7 +341,8 @@ class Store:
             clauses.append("m.id IN (SELECT merged_id FROM statements WHERE id IN"
                            " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
             params.append(search)
-        sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "")
+        sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "",
+                                       order=NEWEST_FIRST if newest_first else BY_REACH)
         params.append(min_outlets)
         if limit:
             sql += " LIMIT ? OFFSET ?"
@@ -435,7 +436,9 @@ MERGED_STATEMENTS = """
            group_concat(DISTINCT a.outlet) AS outlet_names
     FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN articles a ON a.id = s.article_id
          LEFT JOIN people p ON p.id = m.person_id{where}
-    GROUP BY m.id HAVING outlets >= ? ORDER BY outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"""
+    GROUP BY m.id HAVING outlets >= ? ORDER BY {order}"""
+BY_REACH = "outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"
+NEWEST_FIRST = "first_seen IS NULL, first_seen DESC, m.id DESC"
 
 STORIES = """
     SELECT a.story, min(a.published) AS first, max(a.published) AS last, count(*) AS articles,
