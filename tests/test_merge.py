@@ -43,8 +43,10 @@ def test_a_quote_reported_by_two_seed_articles_is_one_statement(seeds_store):
     for quote in reported_twice:
         found = [s for s in statements if normalise_quote(s["quote"]) == quote]
         assert len(found) == 1 and found[0]["articles"] == 2, quote
-    welcome = cli_jsonl(seeds_store, "statements", "--search", '"we welcome"', "--min-outlets", "2")
-    assert len(welcome) == 1 and welcome[0]["articles"] == 2 and person_key(welcome[0]["speaker"]) == person_key("Moon Jae-in")
+    for g in (g for g in gold if normalise_quote(g["quote"]) in reported_twice):
+        words = " ".join(g["quote"].split()[:4])
+        found = cli_jsonl(seeds_store, "statements", "--search", f'"{words}"', "--min-outlets", "2")
+        assert len(found) == 1 and found[0]["articles"] == 2 and person_key(found[0]["speaker"]) == person_key(g["speaker"])
 
 
 def test_seed_copies_form_one_group_and_the_other_article_stays_apart(seeds_store):
@@ -61,7 +63,8 @@ def test_seed_people_once_each_and_surname_namesakes_apart(seeds_store):
     keys = [{person_key(v) for v in p["variants"].split(" | ")} for p in people]
     for speaker in {g["speaker"] for g in gold if not g.get("optional")}:
         assert sum(person_key(speaker) in k for k in keys) == 1, speaker
-    assert not any(person_key("Kim Dae-jung") in k and person_key("Kim Jong-un") in k for k in keys)
+    for variants in keys:  # namesakes (a shared surname) are never one person: every spelling folds alike
+        assert len(variants) == 1, variants
     roles = {p["name"]: p["roles"] or "" for p in people}
     assert any("Gov." in r for r in roles.values()) and any("President" in r for r in roles.values())
 
@@ -69,8 +72,8 @@ def test_seed_people_once_each_and_surname_namesakes_apart(seeds_store):
 @pytest.mark.parametrize("first, second", [
     ("“We will not pay a ransom,”", '"We will not pay a ransom."'),
     ("We will not pay a ransom,", "we will not pay a ransom"),
-    ("Kim Jong-un will come to Seoul soon", "Kim Jong Un will come to Seoul soon"),
-    ("the talks with Kim Jong Un will resume in spring and the aid will flow", "talks with Kim Jong Un will resume in spring"),
+    ("Park Ji-hoon will come to Busan soon", "Park Ji Hoon will come to Busan soon"),
+    ("the talks with Park Ji Hoon will resume in spring and the aid will flow", "talks with Park Ji Hoon will resume in spring"),
 ])
 def test_tolerant_quote_matching(first, second):
     assert same_quote(normalise_quote(first), normalise_quote(second))
@@ -95,13 +98,13 @@ def said(article: Article, quote: str, speaker: str, kind: str = "direct") -> St
 
 
 def test_fragments_and_spellings_merge_across_articles(tmp_path):
-    first = story_article("Port strike ends\n\n“The strike is over and the cranes will move again tonight,” said union leader Kim Jong-un.", "2024-05-02", "Harbour Times")
+    first = story_article("Port strike ends\n\n“The strike is over and the cranes will move again tonight,” said union leader Park Ji-hoon.", "2024-05-02", "Harbour Times")
     second = story_article("Cranes move again\n\nThe union leader said “the cranes will move again tonight.”", "2024-05-03", "Coast Daily")
-    third = story_article("Strike talk\n\n“We never wanted a strike,” said Kim Jong Un, the union leader.", "2024-05-03", "Coast Daily")
+    third = story_article("Strike talk\n\n“We never wanted a strike,” said Park Ji Hoon, the union leader.", "2024-05-03", "Coast Daily")
     with Store(tmp_path / "m.db") as store, store.transaction():
-        store.add(first, [said(first, "The strike is over and the cranes will move again tonight,", "Kim Jong-un")])
-        store.add(second, [said(second, "the cranes will move again tonight.", "Kim Jong Un", "mixed")])
-        store.add(third, [said(third, "We never wanted a strike,", "KIM JONG UN")])
+        store.add(first, [said(first, "The strike is over and the cranes will move again tonight,", "Park Ji-hoon")])
+        store.add(second, [said(second, "the cranes will move again tonight.", "Park Ji Hoon", "mixed")])
+        store.add(third, [said(third, "We never wanted a strike,", "PARK JI HOON")])
     with Store(tmp_path / "m.db", readonly=True) as store:
         merged = {row["quote"]: row for row in store.merged_statements()}
         people = store.people()
@@ -112,15 +115,15 @@ def test_fragments_and_spellings_merge_across_articles(tmp_path):
 
 
 def test_a_surname_alone_never_joins_people_across_articles(tmp_path):
-    full = story_article("Talks\n\n“We are ready,” said Kim Jong-un.", "2024-01-01")
-    namesake = story_article("Memorial\n\n“Peace needs patience,” said Kim Dae-jung.", "2024-01-02")
-    surname = story_article("Reply\n\n“No comment,” said Kim.", "2024-01-03")
+    full = story_article("Talks\n\n“We are ready,” said Park Ji-hoon.", "2024-01-01")
+    namesake = story_article("Memorial\n\n“Peace needs patience,” said Park Min-jun.", "2024-01-02")
+    surname = story_article("Reply\n\n“No comment,” said Park.", "2024-01-03")
     with Store(tmp_path / "k.db") as store, store.transaction():
-        for article, quote, name in ((full, "We are ready,", "Kim Jong-un"), (namesake, "Peace needs patience,", "Kim Dae-jung"),
-                                     (surname, "No comment,", "Kim")):
+        for article, quote, name in ((full, "We are ready,", "Park Ji-hoon"), (namesake, "Peace needs patience,", "Park Min-jun"),
+                                     (surname, "No comment,", "Park")):
             store.add(article, [said(article, quote, name)])
     with Store(tmp_path / "k.db", readonly=True) as store:
-        assert sorted(p["name"] for p in store.people()) == ["Kim", "Kim Dae-jung", "Kim Jong-un"]
+        assert sorted(p["name"] for p in store.people()) == ["Park", "Park Ji-hoon", "Park Min-jun"]
 
 
 def test_aliases_join_keep_apart_and_identify(tmp_path):

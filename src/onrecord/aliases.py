@@ -3,16 +3,16 @@
 CSV, one row per fact (header ``name,alias,not,wikidata``; leave the columns a row does not use empty):
 
     name,alias,not,wikidata
-    Moon Jae-in,President Moon,,Q21001
-    Kim Jong-un,,Kim Jong-il,
+    Ana María Ruiz,Ana Ruiz,,Q123456
+    Tom Baker,,Tom H. Baker,
 
 YAML, one entry per person:
 
-    - name: Moon Jae-in
-      aliases: [President Moon, Moon Jae In]
-      wikidata: Q21001
-    - name: Kim Jong-un
-      not: [Kim Jong-il]
+    - name: Ana María Ruiz
+      aliases: [Ana Ruiz, Mayor Ruiz]
+      wikidata: Q123456
+    - name: Tom Baker
+      not: [Tom H. Baker]
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_speaker_and_search_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Moon')")
+    command.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Ruiz')")
     command.add_argument("--search", help='full-text query over the quotes: words, "a phrase", sanction*, tax OR tariff')
 
 

@@ -125,7 +125,7 @@ def are_copies(a: Sketch, b: Sketch, content_a: Callable[[], str], content_b: Ca
 
 
 def normalise_quote(quote: str) -> str:
-    """'“Kim Jong-un will come,”' and '"Kim Jong Un will come"' normalise alike."""
+    """'“Park Ji-hoon will come,”' and '"Park Ji Hoon will come"' normalise alike."""
     return " ".join(words(quote))
 
 

@@ -48,7 +48,7 @@ MIGRATIONS = [
         key TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
         type TEXT NOT NULL,
-        words TEXT NOT NULL  -- ' moon jae in ': the name's folded words, for matching part of a name
+        words TEXT NOT NULL  -- ' ana maria ruiz ': the name's folded words, for matching part of a name
     );
     CREATE TABLE person_names (
         person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
