@@ -23,7 +23,8 @@ from . import evaluate as scoring
 from .aliases import load_aliases
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
-from .export import export
+from .export import export, is_table_folder
+from .export import load as load_tables
 from .model import Article, Statement
 from .store import QuoteFilter, Store
 
@@ -35,6 +36,9 @@ SPEAKER_COLOURS = ["cyan", "magenta", "green", "yellow", "blue", "red", "bright_
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["spark"]:  # the Spark job parses its own arguments (spark-submit -m onrecord.spark takes the same)
+        argv = ["spark", "--", *argv[1:]]
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
@@ -119,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("article_id", metavar="ARTICLE_ID", help="the article's id, or the start of it")
     add_db_option(show)
     show.set_defaults(run=run_show)
+
+    spark = commands.add_parser("spark", help="the same extraction and merging as a PySpark job (needs onrecord[spark])",
+                                add_help=False)
+    spark.add_argument("spark_args", nargs=argparse.REMAINDER, metavar="INPUT... --out DIR")
+    spark.set_defaults(run=run_spark)
 
     serve = commands.add_parser("serve", help="web pages and a JSON API over the store (read-only)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -278,7 +287,14 @@ def run_ingest(args: argparse.Namespace) -> int:
 
         if args.aliases:
             store.apply_aliases(load_aliases(args.aliases))
-        summary = ingest(args.paths, store, jobs=args.jobs, model=args.model, on_error=report, on_progress=show_progress)
+        tables = [p for p in args.paths if is_table_folder(p)]
+        for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
+            new, already = load_tables(store, folder)
+            print(f"{folder}: {new} new articles, {already} already stored", file=sys.stderr)
+        paths = [p for p in args.paths if p not in tables]
+        if not paths:
+            return 0
+        summary = ingest(paths, store, jobs=args.jobs, model=args.model, on_error=report, on_progress=show_progress)
     print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
           f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
           f"{summary.rate:.1f} articles/s -> {args.db}")
@@ -385,6 +401,15 @@ def highlighted(text: str, statements: list) -> Text:
         at = s["end"]
     shown.append(text[at:])
     return shown
+
+
+def run_spark(args: argparse.Namespace) -> int:
+    try:
+        from . import spark
+    except ImportError as error:
+        raise OnRecordError(f"PySpark is not installed ({error}); pip install 'onrecord[spark]'") from None
+    arguments = args.spark_args
+    return spark.main(arguments[1:] if arguments[:1] == ["--"] else arguments)
 
 
 def run_serve(args: argparse.Namespace) -> int:

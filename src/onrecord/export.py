@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import merge
 from .store import Store
 
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
@@ -82,3 +83,27 @@ def write_parquet(path: Path, schema: pa.Schema, rows: Iterable[tuple]) -> int:
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+
+
+def is_table_folder(path: str | Path) -> bool:
+    """A folder written by `onrecord export --format parquet` or `onrecord spark`."""
+    path = Path(path)
+    return path.is_dir() and all((path / f"{t}.parquet").exists() or (path / t).is_dir() for t in ("articles", "statements"))
+
+
+def load(store: Store, folder: str | Path) -> tuple[int, int]:
+    """Add the articles and statements of Parquet tables to the store, then link them as ingest does.
+    Returns (articles new, articles already stored)."""
+    folder = Path(folder)
+    table = lambda name: pq.read_table(folder / f"{name}.parquet" if (folder / f"{name}.parquet").exists() else folder / name)
+    articles = table("articles").to_pylist()
+    statements: dict[str, list[dict]] = {}
+    for row in table("statements").to_pylist():
+        statements.setdefault(row["article_id"], []).append(row)
+    added = set()
+    with store.transaction():
+        for row in articles:
+            if store.add_unlinked(row, sorted(statements.get(row["id"], []), key=lambda s: s["start"])):
+                added.add(row["id"])
+        merge.link_stored_articles(store.db, added)
+    return len(added), len(articles) - len(added)

@@ -203,10 +203,13 @@ def close_in_time(first: str | None, second: str | None) -> bool:
     return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days) <= STORY_DAYS
 
 
-def link_stored_articles(db: sqlite3.Connection) -> None:
-    """Link the articles of a store made before copies and merged statements existed, in ingest order."""
+def link_stored_articles(db: sqlite3.Connection, only: set[str] | None = None) -> None:
+    """Link stored articles that were added without linking (a store made before copies and merged
+    statements existed, or tables loaded from a Spark run), in ingest order."""
     rows = db.execute("SELECT id, text, headline_first, published FROM articles ORDER BY ingested_at, id").fetchall()
     for article_id, text, headline_first, published in rows:
+        if only is not None and article_id not in only:
+            continue
         article = Article(text, id=article_id, published=published, headline_first=bool(headline_first))
         link_copies(db, article, sketch(text, article.headline_first))
         for statement_id, person_id, quote in db.execute(

