@@ -46,7 +46,12 @@ def extractor(system: str):
 
     def textacy_quotes(text: str):
         found = []
-        for triple in direct_quotations(nlp(text)):
+        doc = nlp(text)
+        try:
+            triples = list(direct_quotations(doc))
+        except ValueError:  # textacy gives up on a text with an unclosed quotation mark: nothing found
+            triples = []
+        for triple in triples:
             start, end = triple.content[0].idx, triple.content[-1].idx + len(triple.content[-1].text)
             found.append((start, end, " ".join(t.text for t in triple.speaker)))
         return found

@@ -37,7 +37,7 @@ SPEAKER_COLOURS = ["cyan", "magenta", "green", "yellow", "blue", "red", "bright_
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["spark"]:  # the Spark job parses its own arguments (spark-submit -m onrecord.spark takes the same)
+    if argv[:1] == ["spark"]:  # the Spark job parses its own arguments (spark_main.py under spark-submit takes the same)
         argv = ["spark", "--", *argv[1:]]
     args = build_parser().parse_args(argv)
     try:

@@ -1,7 +1,7 @@
 """onrecord on a Spark cluster: the same per-article function as `onrecord ingest`, the cross-article
 work as Spark jobs, Parquet tables with the schema of `onrecord export` as the result.
 
-    onrecord spark INPUT... --out DIR            (or: spark-submit -m onrecord.spark INPUT... --out DIR)
+    onrecord spark INPUT... --out DIR            (on a cluster: spark-submit onrecord/spark_main.py INPUT... --out DIR)
 
 INPUT: WARC files, JSONL(.gz) dumps, Parquet datasets (columns text, title, date, url, outlet, author),
 or a manifest (a text file ending in .paths or .manifest listing one WARC path per line, as Common
