@@ -60,11 +60,8 @@ def words(text: str) -> list[str]:
 
 def stable_hash(*parts: str | bytes) -> int:
     """A signed 64-bit hash that is the same in every process and run (Python's hash() is not)."""
-    digest = hashlib.blake2b(digest_size=8)
-    for part in parts:
-        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
-        digest.update(b"\x1f")
-    return int.from_bytes(digest.digest(), "big", signed=True)
+    data = b"\x1f".join(part.encode("utf-8") if isinstance(part, str) else part for part in parts)
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
 
 @lru_cache(maxsize=1)
@@ -129,9 +126,9 @@ def normalise_quote(quote: str) -> str:
     return " ".join(words(quote))
 
 
-def quote_fingerprints(norm: str) -> set[int]:
+def quote_fingerprints(norm: str, grams: list[int] | None = None) -> set[int]:
     """Winnowed word 4-gram hashes: what a quote is indexed by (a quote under four words: its whole text)."""
-    grams = all_quote_grams(norm)
+    grams = grams or all_quote_grams(norm)
     if len(grams) <= QUOTE_WINDOW:
         return {min(grams)}
     return {min(grams[i:i + QUOTE_WINDOW]) for i in range(len(grams) - QUOTE_WINDOW + 1)}
@@ -224,20 +221,21 @@ def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | N
     """Join the statement to the same quote by the same person, or start a new merged statement."""
     norm = normalise_quote(quote) or quote.strip()
     person = person_id or 0
-    merged = matching_statement(db, person, norm)
+    grams = all_quote_grams(norm)
+    merged = matching_statement(db, person, norm, grams)
     if merged is None:
         merged = db.execute("INSERT INTO merged_statements (person_id, quote, norm) VALUES (?, ?, ?)",
                             (person_id, quote, norm)).lastrowid
     elif len(norm) > len(db.execute("SELECT norm FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]):
         db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (quote, norm, merged))
     db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
-                   [(person, f, merged) for f in quote_fingerprints(norm)])
+                   [(person, f, merged) for f in quote_fingerprints(norm, grams)])
     db.execute("UPDATE statements SET merged_id = ? WHERE id = ?", (merged, statement_id))
     join_stories_of_statement(db, merged, statement_id, published)
 
 
-def matching_statement(db: sqlite3.Connection, person: int, norm: str) -> int | None:
-    grams = sorted(set(all_quote_grams(norm)))
+def matching_statement(db: sqlite3.Connection, person: int, norm: str, grams: list[int] | None = None) -> int | None:
+    grams = sorted(set(grams or all_quote_grams(norm)))
     candidates: set[int] = set()
     for start in range(0, len(grams), 500):
         chunk = grams[start:start + 500]
