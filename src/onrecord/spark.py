@@ -203,7 +203,8 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     counts = {name: sc.accumulator(0) for name in ("read", "failed")}
     extracted_all = input_documents(spark, inputs, partitions).mapPartitions(
         lambda documents: extract_partition(documents, model, counts)).cache()
-    errors = extracted_all.filter(lambda r: isinstance(r, InputError)).map(str).take(20)
+    # collect, not take: take() runs its first job on one partition only, leaving the other cores idle
+    errors = extracted_all.filter(lambda r: isinstance(r, InputError)).map(str).collect()[:20]
     extracted = (extracted_all.filter(lambda r: isinstance(r, Extracted))
                  .map(lambda e: (e.article.id, e)).reduceByKey(lambda a, b: min(a, b, key=lambda x: x.article.source))
                  .values().cache())
