@@ -26,7 +26,7 @@ from .export import FORMATS as EXPORT_FORMATS
 from .export import export, is_table_folder
 from .export import load as load_tables
 from .model import Article, Statement
-from .store import QuoteFilter, Store
+from .store import QuoteFilter, Store, segments
 
 # Commands that run the pipeline import it (and spaCy, over a second) when they run; queries start fast.
 
@@ -387,19 +387,14 @@ def run_show(args: argparse.Namespace) -> int:
 
 def highlighted(text: str, statements: list) -> Text:
     """The article text with each statement in its speaker's colour and the speaker named after it."""
-    colours: dict[str, str] = {}
-    shown, at = Text(), 0
-    for s in statements:
-        start = max(s["start"], at)  # a statement inside one already shown keeps the outer colour
-        if start >= s["end"]:
+    shown = Text()
+    for piece in segments(text, statements, len(SPEAKER_COLOURS))[0]:
+        if piece.statement is None:
+            shown.append(piece.text)
             continue
-        speaker = s["person"] or "unknown speaker"
-        colour = colours.setdefault(speaker, SPEAKER_COLOURS[len(colours) % len(SPEAKER_COLOURS)])
-        shown.append(text[at:start])
-        shown.append(text[start:s["end"]], style=f"bold {colour}")
-        shown.append(f" [{speaker}, {s['kind']}]", style=f"dim {colour}")
-        at = s["end"]
-    shown.append(text[at:])
+        colour = SPEAKER_COLOURS[piece.colour]
+        shown.append(piece.text, style=f"bold {colour}")
+        shown.append(f" [{piece.statement['person'] or 'unknown speaker'}, {piece.statement['kind']}]", style=f"dim {colour}")
     return shown
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import merge
+from .model import Article, Statement
 from .store import Store
 
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
@@ -92,18 +92,18 @@ def is_table_folder(path: str | Path) -> bool:
 
 
 def load(store: Store, folder: str | Path) -> tuple[int, int]:
-    """Add the articles and statements of Parquet tables to the store, then link them as ingest does.
+    """Add the articles and statements of Parquet tables to the store, linked as ingest links them.
     Returns (articles new, articles already stored)."""
     folder = Path(folder)
     table = lambda name: pq.read_table(folder / f"{name}.parquet" if (folder / f"{name}.parquet").exists() else folder / name)
+    statements: dict[str, list[Statement]] = {}
+    for row in sorted(table("statements").to_pylist(), key=lambda s: (s["article_id"], s["start"])):
+        statements.setdefault(row["article_id"], []).append(Statement(
+            row["quote"], row["start"], row["end"], row["kind"], row["cue"], row["speaker"], row["speaker_type"],
+            row["speaker_mention"], row["confidence"], row["article_id"]))
     articles = table("articles").to_pylist()
-    statements: dict[str, list[dict]] = {}
-    for row in table("statements").to_pylist():
-        statements.setdefault(row["article_id"], []).append(row)
-    added = set()
     with store.transaction():
-        for row in articles:
-            if store.add_unlinked(row, sorted(statements.get(row["id"], []), key=lambda s: s["start"])):
-                added.add(row["id"])
-        merge.link_stored_articles(store.db, added)
-    return len(added), len(articles) - len(added)
+        new = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], row["published"], row["id"],
+                                    row["url"], row["outlet"]), statements.get(row["id"], []))
+                  for row in articles)
+    return new, len(articles) - new

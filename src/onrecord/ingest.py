@@ -74,13 +74,14 @@ def ingest(paths: list[str], store: Store, *, jobs: int | None = None, model: st
         store_results(store, results, summary, on_error)
         on_progress(summary)
 
+    jobs = jobs or default_jobs()
     try:
-        if (jobs or default_jobs()) <= 1:
+        if jobs <= 1:
             load_model(model)
             for batch in work:
                 write(extract_batch(batch, model))
         else:
-            run_in_workers(work, jobs or default_jobs(), model, write)
+            run_in_workers(work, jobs, model, write)
     except KeyboardInterrupt:
         summary.interrupted = True
     return summary

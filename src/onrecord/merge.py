@@ -200,13 +200,10 @@ def close_in_time(first: str | None, second: str | None) -> bool:
     return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days) <= STORY_DAYS
 
 
-def link_stored_articles(db: sqlite3.Connection, only: set[str] | None = None) -> None:
-    """Link stored articles that were added without linking (a store made before copies and merged
-    statements existed, or tables loaded from a Spark run), in ingest order."""
+def link_stored_articles(db: sqlite3.Connection) -> None:
+    """Link the articles of a store made before copies and merged statements existed, in ingest order."""
     rows = db.execute("SELECT id, text, headline_first, published FROM articles ORDER BY ingested_at, id").fetchall()
     for article_id, text, headline_first, published in rows:
-        if only is not None and article_id not in only:
-            continue
         article = Article(text, id=article_id, published=published, headline_first=bool(headline_first))
         link_copies(db, article, sketch(text, article.headline_first))
         for statement_id, person_id, quote in db.execute(
@@ -242,9 +239,14 @@ def matching_statement(db: sqlite3.Connection, person: int, norm: str, grams: li
         candidates.update(row[0] for row in db.execute(
             f"SELECT merged_id FROM quote_fingerprints WHERE person = ? AND fingerprint IN ({','.join('?' * len(chunk))})",
             [person, *chunk]))
+    return best_match(norm, ((m, db.execute("SELECT norm FROM merged_statements WHERE id = ?", (m,)).fetchone()[0])
+                             for m in sorted(candidates)))
+
+
+def best_match(norm: str, candidates: Iterable[tuple[int, str]]) -> int | None:
+    """The candidate (id, normalised quote) that is the same quote and closest in wording, if any."""
     best, best_score = None, -1.0
-    for merged in sorted(candidates):
-        other = db.execute("SELECT norm FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
+    for merged, other in candidates:
         if same_quote(norm, other) and (score := fuzz.ratio(norm, other)) > best_score:
             best, best_score = merged, score
     return best

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .errors import NotFound, OnRecordError
-from .store import QuoteFilter, Store
+from .store import QuoteFilter, Store, segments
 
 HERE = FilePath(__file__).parent
 MAX_QUERY = 200
@@ -193,8 +193,8 @@ def create_app(db: str) -> FastAPI:
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, s: Opened, article_id: ArticleId):
         data = article(s, article_id)
-        segments, speakers = highlighted(data["article"]["text"], data["statements"])
-        return page(request, "article.html", **data, segments=segments, speakers=speakers)
+        pieces, speakers = segments(data["article"]["text"], data["statements"], COLOURS)
+        return page(request, "article.html", **data, segments=pieces, speakers=speakers)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, s: Opened, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
@@ -218,28 +218,6 @@ def sentence_around(text: str, start: int, end: int, reach: int = 300) -> dict:
     stop = re.search(r"[.!?][”\"’]?(\s|$)", text[end:right])
     right = end + stop.end() if stop else right
     return {"before": text[left:start], "quote": text[start:end], "after": text[end:right]}
-
-
-@dataclass
-class Segment:
-    text: str
-    statement: dict | None = None
-    colour: int = 0
-
-
-def highlighted(text: str, statements: list[dict]) -> tuple[list[Segment], dict[str, int]]:
-    """The article text cut into plain and highlighted pieces, with a colour per speaker."""
-    colours: dict[str, int] = {}
-    segments, at = [], 0
-    for s in sorted(statements, key=lambda s: (s["start"], -s["end"])):
-        start = max(s["start"], at)  # a statement inside one already shown keeps the outer colour
-        if start >= s["end"]:
-            continue
-        colour = colours.setdefault(s["person"] or "unknown speaker", len(colours) % COLOURS)
-        segments += [Segment(text[at:start]), Segment(text[start:s["end"]], s, colour)]
-        at = s["end"]
-    segments.append(Segment(text[at:]))
-    return segments, colours
 
 
 def timeline_chart(months: list[dict], width: int = 640, height: int = 120) -> dict:

@@ -179,17 +179,15 @@ def merged_groups(statements: list[tuple[int, str]]) -> list[int]:
     joined = []
     for _, quote in statements:
         norm = merge.normalise_quote(quote) or quote.strip()
-        candidates = sorted(set().union(*(index.get(g, set()) for g in merge.all_quote_grams(norm))))
-        best, best_score = None, -1.0
-        for m in candidates:
-            if merge.same_quote(norm, merged_norms[m]) and (score := merge.fuzz.ratio(norm, merged_norms[m])) > best_score:
-                best, best_score = m, score
+        grams = merge.all_quote_grams(norm)
+        candidates = sorted(set().union(*(index.get(g, set()) for g in grams)))
+        best = merge.best_match(norm, ((m, merged_norms[m]) for m in candidates))
         if best is None:
             best = len(merged_norms)
             merged_norms.append(norm)
         elif len(norm) > len(merged_norms[best]):
             merged_norms[best] = norm
-        for fingerprint in merge.quote_fingerprints(norm):
+        for fingerprint in merge.quote_fingerprints(norm, grams):
             index.setdefault(fingerprint, set()).add(best)
         joined.append(best)
     return joined
@@ -248,8 +246,9 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
         for n, (article_id, _, s) in enumerate(ordered)])
     outlets: dict[int, set[str]] = {}
     first_seen: dict[int, str | None] = {}
+    outlet = {a.id: a.outlet or a.id for a in articles}  # an article of unknown outlet counts as its own
     for n, (article_id, day, _) in enumerate(ordered):
-        outlets.setdefault(merged_of[n], set()).add(next((a.outlet for a in articles if a.id == article_id and a.outlet), article_id))
+        outlets.setdefault(merged_of[n], set()).add(outlet[article_id])
         first_seen.setdefault(merged_of[n], day)
     write(spark, out, "merged_statements", [
         (i + 1, person, quote, first_seen.get(i + 1), len(set(reporters.get(i + 1, []))), len(outlets.get(i + 1, set())))

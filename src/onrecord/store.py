@@ -259,25 +259,6 @@ class Store:
                 merge.link_roles(self.db, people[name], found, article.published)
         return True
 
-    def add_unlinked(self, article: dict, statements: list[dict]) -> bool:
-        """Store an exported article and its statements as they are; the caller links them afterwards."""
-        new = self.db.execute(
-            "INSERT OR IGNORE INTO articles (id, source, url, outlet, headline, author, published, text, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article["id"], article["source"], article["url"], article["outlet"], article["headline"], article["author"],
-             article["published"], article["text"], time.time())).rowcount == 1
-        if new:
-            for s in statements:
-                person = None
-                if s["speaker"] and s["speaker_type"] != "unknown":
-                    person = merge.person_for(self.db, s["speaker"], s["speaker_type"])
-                self.db.execute(
-                    "INSERT INTO statements (article_id, start, end, quote, kind, cue, person_id, speaker, speaker_type,"
-                    " speaker_mention, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (article["id"], s["start"], s["end"], s["quote"], s["kind"], s["cue"], person, s["speaker"],
-                     s["speaker_type"], s["speaker_mention"], s["confidence"]))
-        return new
-
     def person_of(self, statement: Statement, people: dict[str, int | None]) -> int | None:
         if not statement.speaker or statement.speaker_type == "unknown":
             return None
@@ -304,13 +285,16 @@ class Store:
                                        [f" {word} " for word in words]).fetchall()
         return [row[0] for row in rows]
 
+    def speaker_clause(self, column: str, speaker: str | None) -> tuple[list[str], list]:
+        """The SQL condition (and its parameters) for statements by anyone ``speaker`` names."""
+        if speaker is None:
+            return [], []
+        people = self.people_named(speaker)
+        return [f"{column} IN ({','.join('?' * len(people)) or 'NULL'})"], list(people)
+
     def quotes(self, where: QuoteFilter) -> list[sqlite3.Row]:
         """Statements with their article and person, newest first."""
-        clauses, params = [], []
-        if where.speaker is not None:
-            people = self.people_named(where.speaker)
-            clauses.append(f"s.person_id IN ({','.join('?' * len(people)) or 'NULL'})")
-            params += people
+        clauses, params = self.speaker_clause("s.person_id", where.speaker)
         conditions = [
             ("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", where.search),
             ("a.published >= ?", where.since),
@@ -347,15 +331,11 @@ class Store:
                           limit: int | None = None, offset: int = 0, person_id: int | None = None,
                           merged_id: int | None = None, newest_first: bool = False) -> list[sqlite3.Row]:
         """One row per statement across articles: the fullest wording, first seen, how many articles and outlets."""
-        clauses, params = [], []
+        clauses, params = self.speaker_clause("m.person_id", speaker)
         for clause, value in (("m.person_id = ?", person_id), ("m.id = ?", merged_id)):
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
-        if speaker is not None:
-            people = self.people_named(speaker)
-            clauses.append(f"m.person_id IN ({','.join('?' * len(people)) or 'NULL'})")
-            params += people
         if search:
             clauses.append("m.id IN (SELECT merged_id FROM statements WHERE id IN"
                            " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
@@ -490,6 +470,31 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start",
     "people": "SELECT {columns} FROM (" + PEOPLE.format(where="") + ")",
 }
+
+
+@dataclass
+class Segment:
+    """A piece of an article's text: plain, or a statement shown in its speaker's colour."""
+
+    text: str
+    statement: dict | sqlite3.Row | None = None
+    colour: int = 0
+
+
+def segments(text: str, statements: list, colours: int) -> tuple[list[Segment], dict[str, int]]:
+    """The article text cut into plain and statement pieces, with a colour (of ``colours``) per speaker;
+    a statement inside one already shown keeps the outer colour."""
+    by_speaker: dict[str, int] = {}
+    pieces, at = [], 0
+    for s in sorted(statements, key=lambda s: (s["start"], -s["end"])):
+        start = max(s["start"], at)
+        if start >= s["end"]:
+            continue
+        colour = by_speaker.setdefault(s["person"] or "unknown speaker", len(by_speaker) % colours)
+        pieces += [Segment(text[at:start]), Segment(text[start:s["end"]], s, colour)]
+        at = s["end"]
+    pieces.append(Segment(text[at:]))
+    return pieces, by_speaker
 
 
 def split_script(script: str) -> list[str]:
