@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.onrecord-installed
 
-.PHONY: demo test bench lock clean
+.PHONY: demo test test-fast bench lock clean
 
 DEMO_DB := build/demo.db
 
@@ -17,6 +17,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Leaves out the cases marked slow (whole corpora, repeated ingest runs): for a quick look while editing.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # The benchmark suite writes docs/benchmarks.md; textacy, the peer, lives in its own environment.
 BENCH_VENV := .venv-bench

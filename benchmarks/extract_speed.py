@@ -8,9 +8,8 @@ import argparse
 import resource
 import time
 
-from common import jsonl_records
-
 import spacy
+from common import jsonl_records
 
 from onrecord import extract
 from onrecord.parse import load_model, model_name

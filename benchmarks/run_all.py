@@ -33,7 +33,7 @@ def runs(quick: bool) -> list[tuple[str, list[str]]]:
         ("ingest 1k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "1000"]),
         ("ingest 10k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "10000", "--jobs", "2"]),
         ("grouping", [PYTHON, "grouping_scale.py", "--sizes", *sizes]),
-        ("spark", [PYTHON, "spark_scaling.py", "--limit", "200" if quick else "400"]),
+        ("spark", [PYTHON, "spark_scaling.py", "--limit", "200" if quick else "2000"]),
         ("serve", [PYTHON, "serve_load.py", "--seconds", "10" if quick else "20"]),
     ]
 

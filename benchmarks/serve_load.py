@@ -1,11 +1,13 @@
-"""Requests per second and latency of the search API under load, on loopback.
+"""Requests per second and latency of the search API under load, on loopback, alone and while an
+ingest writes to the same store.
 
     python benchmarks/serve_load.py [--db STORE] [--seconds 20] [--clients 8]
 
 Without --db the benchmark builds (once, in build/bench.db) a store from 4,000 Reuters stories and
 the 2,225 BBC articles. It starts `onrecord serve` on a free port, and a load generator here keeps
 --clients keep-alive connections busy with full-text searches for words drawn from the stored
-quotes (a different word each request), then prints the figures.
+quotes (a different word each request), then prints the figures. Then it does the same on a copy
+of the store while `onrecord ingest --jobs 1` adds 2,000 more Reuters stories to that copy.
 """
 
 import argparse
@@ -15,8 +17,11 @@ import random
 import re
 import socket
 import statistics
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -81,6 +86,55 @@ def client(port: int, words: list[str], until: float, latencies: list[float], er
             errors.append(response.status)
 
 
+def load(port: int, words: list[str], seconds: float, clients: int) -> dict:
+    latencies: list[float] = []
+    errors: list[int] = []
+    until = time.perf_counter() + seconds
+    threads = [threading.Thread(target=client, args=(port, words, until, latencies, errors, n)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return {"clients": clients, "requests": len(latencies), "errors": len(errors),
+            "requests_per_s": round(len(latencies) / elapsed), "p50_ms": round(statistics.median(latencies) * 1000, 1),
+            "p90_ms": round(cuts[89] * 1000, 1), "p99_ms": round(cuts[98] * 1000, 1)}
+
+
+def new_stories(folder: Path, count: int = 2000) -> Path:
+    """Reuters stories the bench store does not hold (it took the first 4,000)."""
+    path = folder / "new.jsonl"
+    with gzip.open(CORPORA / "reuters-21578/reuters21578.jsonl.gz", "rt", encoding="utf-8") as lines:
+        path.write_text("".join(islice(lines, 4000, 4000 + count)), encoding="utf-8")
+    return path
+
+
+def load_during_ingest(db: Path, words: list[str], seconds: float, clients: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "live.db"
+        with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        stories = new_stories(Path(folder))
+        server, port = start_server(copy)
+        ingest = subprocess.Popen([sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "1", "--db", str(copy), str(stories)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(5)  # the ingest has loaded its model and is writing
+            figures = load(port, words, seconds, clients)
+            still_writing = ingest.poll() is None
+        finally:
+            ingest.terminate()
+            ingest.communicate(timeout=60)
+            server.terminate()
+            server.wait(timeout=30)
+        with sqlite3.connect(copy) as store:
+            added = store.execute("SELECT count(*) FROM articles").fetchone()[0]
+    shutil.rmtree(folder, ignore_errors=True)
+    return {**figures, "ingest_running_throughout": still_writing, "store_articles_after": added}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path)
@@ -95,24 +149,14 @@ def main() -> None:
         counts = store.counts()
     server, port = start_server(db)
     try:
-        latencies: list[float] = []
-        errors: list[int] = []
-        until = time.perf_counter() + args.seconds
-        threads = [threading.Thread(target=client, args=(port, words, until, latencies, errors, n)) for n in range(args.clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
+        alone = load(port, words, args.seconds, args.clients)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    cuts = statistics.quantiles(latencies, n=100)
     print(f"store: {counts['articles']} articles, {counts['statements']} statements ({db.stat().st_size / 2**20:.0f} MiB)")
-    print(f"search API: clients={args.clients} requests={len(latencies)} errors={len(errors)} "
-          f"requests_per_s={len(latencies) / elapsed:.0f} p50_ms={statistics.median(latencies) * 1000:.1f} "
-          f"p90_ms={cuts[89] * 1000:.1f} p99_ms={cuts[98] * 1000:.1f}")
+    print("search API: during_ingest=no " + " ".join(f"{k}={v}" for k, v in alone.items()))
+    during = load_during_ingest(db, words, args.seconds, args.clients)
+    print("search API: during_ingest=yes " + " ".join(f"{k}={v}" for k, v in during.items()))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, running_server
 from test_serve import build_store
 

@@ -30,7 +30,7 @@ def test_cli_extract_table_format(tmp_path):
 def bad_inputs(tmp_path):
     (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 100)
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 owner said prices would rise.".encode("latin-1"))
+    (tmp_path / "greek.txt").write_bytes("Ο υπουργός δήλωσε ότι οι συνομιλίες θα συνεχιστούν.\n".encode("cp1253") * 4)
     with open(tmp_path / "huge.txt", "wb") as huge:
         huge.truncate(50 * 1024 * 1024)
     (tmp_path / "no-text-here").mkdir()
@@ -40,7 +40,7 @@ def bad_inputs(tmp_path):
         "no-text-here": "holds no articles",
         "empty.txt": "empty",
         "binary.txt": "binary",
-        "latin1.txt": "not UTF-8",
+        "greek.txt": "not UTF-8",
         "huge.txt": "MB",
     }
 

@@ -2,10 +2,13 @@
 
 import pytest
 import spacy
-
 from conftest import SEEDS
-from onrecord import ModelError, extract
-from onrecord import component  # noqa: F401  (registers the factory)
+
+from onrecord import (
+    ModelError,
+    component,  # noqa: F401  (registers the factory)
+    extract,
+)
 
 
 def test_component_sets_statements_on_the_doc(nlp):

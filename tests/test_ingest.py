@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import CORPORA, SEEDS, run_cli
+from test_read import sample_pages, write_warc
+
 from onrecord import extract_article
 from onrecord.model import Document
 from onrecord.read import documents, to_article
-from test_read import sample_pages, write_warc
 
 BBC = CORPORA / "bbc-news-2225" / "bbc.jsonl.gz"
 
@@ -169,7 +169,7 @@ def test_export_in_every_format(corpus, tmp_path):
 
 def test_bad_inputs_one_line_each_and_the_rest_is_stored(tmp_path):
     good = sorted(SEEDS.glob("*.txt"))[0]
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 owners said prices would rise.".encode("latin-1"))
+    (tmp_path / "cyrillic.txt").write_bytes('Министр заявил, что "переговоры продолжатся".\n'.encode("koi8-r") * 6)
     (tmp_path / "menu.html").write_text("<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>")
     whole = write_warc(tmp_path / "whole.warc", sample_pages(3, skip=50), gzipped=False).read_bytes()
     (tmp_path / "cut.warc").write_bytes(whole[: int(len(whole) * 0.7)])
@@ -179,13 +179,13 @@ def test_bad_inputs_one_line_each_and_the_rest_is_stored(tmp_path):
     with gzip.open(bomb, "wb") as out:
         for _ in range(20):
             out.write(bytes(16 * 1024 * 1024))
-    names = ["latin1.txt", "menu.html", "cut.warc", "dump.jsonl", "bomb.jsonl.gz"]
+    names = ["cyrillic.txt", "menu.html", "cut.warc", "dump.jsonl", "bomb.jsonl.gz"]
     db = tmp_path / "bad.db"
     result = run_cli("ingest", "--db", db, good, *(tmp_path / name for name in names))
     assert result.returncode == 1
     errors = result.stderr.strip().splitlines()
     assert len(errors) == len(names), errors
-    reasons = {"latin1.txt": "not UTF-8", "menu.html": "no article text", "cut.warc": "truncated",
+    reasons = {"cyrillic.txt": "not UTF-8", "menu.html": "no article text", "cut.warc": "truncated",
                "dump.jsonl:2": "field 'text' is a number", "bomb.jsonl.gz": "expands past"}
     for name, reason in reasons.items():
         assert any(name in line and reason in line for line in errors), (name, errors)

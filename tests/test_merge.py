@@ -8,8 +8,8 @@ import sqlite3
 from itertools import combinations, islice
 
 import pytest
-
 from conftest import CORPORA, SEEDS, run_cli
+
 from onrecord.aliases import load_aliases
 from onrecord.merge import normalise_quote, same_quote, sketch
 from onrecord.model import Article, Statement
@@ -195,6 +195,7 @@ def shingles(text: str) -> set[str]:
     return {" ".join(tokens[i:i + 5]) for i in range(len(tokens) - 4)}
 
 
+@pytest.mark.slow
 def test_grouping_of_copies_precision_and_recall(tmp_path):
     with gzip.open(CORPORA / "bbc-news-2225" / "bbc.jsonl.gz", "rt", encoding="utf-8") as lines:
         records = [json.loads(line) for line in islice(lines, 0, 2225, 8)]  # 279 articles across all sections

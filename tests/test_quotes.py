@@ -1,7 +1,6 @@
 """Each construction news uses for statements, on sentences written for these tests."""
 
 import pytest
-
 from conftest import by_quote
 
 HEAD = "Council Debates New Budget\n\n"

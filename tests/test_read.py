@@ -7,13 +7,20 @@ import re
 import sys
 
 import pytest
+from conftest import CORPORA
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import CORPORA
 from onrecord.errors import InputError
 from onrecord.model import Document
-from onrecord.read import article_id, documents, iso_date, site_of, to_article, with_headline
+from onrecord.read import (
+    article_id,
+    documents,
+    iso_date,
+    site_of,
+    to_article,
+    with_headline,
+)
 
 PAGES = CORPORA / "article-extraction-benchmark-en"
 BBC = CORPORA / "bbc-news-2225" / "bbc.jsonl.gz"

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import CORPORA, SEEDS
+
 from onrecord import evaluate as scoring
 from onrecord import extract
 

@@ -6,13 +6,13 @@ import sqlite3
 import threading
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest import SEEDS, run_cli, running_server
-from onrecord.serve import create_app
-from onrecord.store import Store
+from fastapi.testclient import TestClient
 from test_ingest import bbc_lines
 from test_read import sample_pages
+
+from onrecord.serve import create_app
+from onrecord.store import Store
 
 HOSTILE = """Council <script>window.__pwned = 1; alert("headline")</script> vote
 

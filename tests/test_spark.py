@@ -5,9 +5,11 @@ import sqlite3
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import SEEDS, run_cli
 from test_ingest import bbc_lines
+
+
+pytestmark = pytest.mark.slow  # starts a JVM and runs the job
 
 
 def partition(pairs) -> set[frozenset]:

@@ -1,8 +1,8 @@
 """Speaker resolution: names, titles, surnames, pronouns and descriptions."""
 
 import pytest
-
 from conftest import by_quote
+
 from onrecord.speakers import clean_name
 
 HEAD = "Port Strike Enters Second Week\n\n"
@@ -95,3 +95,11 @@ def test_speakers_it_and_they_take_the_organisation_or_group_that_spoke_last(sta
 ])
 def test_speakers_clean_name(raw, name):
     assert clean_name(raw)[0] == name
+
+
+def test_a_surname_the_tagger_misreads_still_names_the_person_given_before(statements_of):
+    text = ("Ferry fares to rise\n\nPort spokesman Idris Gaines said the fares would rise in May.\n\n"
+            "Gaines added that the winter timetable would not change.\n")
+    speakers = {s.quote: s.speaker for s in statements_of(text)}
+    assert speakers == {"the fares would rise in May": "Idris Gaines",
+                        "the winter timetable would not change": "Idris Gaines"}

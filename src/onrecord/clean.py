@@ -12,7 +12,6 @@ from datetime import date
 from .lexicon import QUOTE_CHARS
 from .model import Layout, Span
 
-
 # Prompts and navigation that sites print around an article. Headings stand alone on their line,
 # so prose that merely starts with one of these words ('Related to this, ...') stays.
 FURNITURE_HEADING = re.compile(

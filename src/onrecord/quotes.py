@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from .lexicon import CUE_FORMS, CUE_LEMMA_OF, INFINITIVE_CONTENT_VERBS, OBJECT_CONTENT_VERBS, QUOTE_CHARS
+from .lexicon import (
+    CUE_FORMS,
+    CUE_LEMMA_OF,
+    INFINITIVE_CONTENT_VERBS,
+    OBJECT_CONTENT_VERBS,
+    QUOTE_CHARS,
+)
 from .model import DisjointSpans, Kind, Layout, Span
 from .parse import Sentence, is_proper_noun, is_verb
 

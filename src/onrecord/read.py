@@ -6,6 +6,7 @@ main-text extraction from HTML) is the costly part and runs wherever the NLP run
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import io
@@ -20,20 +21,22 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+import charset_normalizer
 import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from .clean import find_date
 from .errors import InputError
+from .limits import (
+    MAX_ARTICLE_BYTES,
+    MAX_ARTICLE_CHARS,
+    MAX_GZIP_RATIO,
+    MAX_PAGE_BYTES,
+    MIN_ARTICLE_WORDS,
+    MIN_GZIP_ALLOWANCE,
+)
 from .model import Article, Document
-
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # far above any real article; protects memory and time
-MAX_PAGE_BYTES = 20 * 1024 * 1024  # an HTML page carries scripts and markup around the article
-MIN_ARTICLE_WORDS = 20  # what is left of a page of links and menus once they are removed
-# A gzip file may expand this much and no more: text compresses 3-10 times, a gzip bomb 1000 times.
-MAX_GZIP_RATIO = 50
-MIN_GZIP_ALLOWANCE = 256 * 1024 * 1024
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -253,14 +256,21 @@ def warc_document(where: str, record) -> Document | InputError:
 def to_article(document: Document) -> Article:
     """Decode a text file, extract a page's article text, or take a record's text; set id, outlet and date."""
     if document.format == "html":
-        return html_article(document)
+        return checked_length(html_article(document))
     if document.format == "text":
         text, headline_first = decode_text(document.source, document.content), True
     else:
         text, headline_first = with_headline(document.headline, document.content)
-    return Article(text, document.source, headline=document.headline, author=document.author,
+    return checked_length(Article(text, document.source, headline=document.headline, author=document.author,
                    published=iso_date(document.published), id=article_id(text), url=document.url,
-                   outlet=document.outlet or site_of(document.url), headline_first=headline_first)
+                   outlet=document.outlet or site_of(document.url), headline_first=headline_first))
+
+
+def checked_length(article: Article) -> Article:
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise InputError(article.source, f"article text is {len(article.text):,} characters, "
+                                         f"over the {MAX_ARTICLE_CHARS:,} limit for one article")
+    return article
 
 
 def html_article(document: Document) -> Article:
@@ -308,7 +318,7 @@ def iso_date(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date().isoformat()
+        return datetime.fromisoformat(value.strip()).date().isoformat()
     except ValueError:
         pass
     try:
@@ -317,14 +327,43 @@ def iso_date(value: str | None) -> str | None:
         return find_date(value)
 
 
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Legacy encodings of Western news text. Windows-1252 decodes all of them as intended: it is Latin-1
+# with curly quotes and dashes where Latin-1 has unused control codes.
+WESTERN_ENCODINGS = {"cp1252", "latin_1", "iso8859_15"}
+CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c") + b"\x7f"
+
+
 def decode_text(source: str, data: bytes) -> str:
-    """Decode UTF-8 bytes exactly (no newline translation, so offsets match the file)."""
+    """UTF-8 (with or without a byte-order mark), UTF-16/32 with a byte-order mark, or Windows-1252/Latin-1
+    when the bytes say so; anything else is reported, never stored as mojibake. No newline translation,
+    so offsets match the decoded file."""
     if not data.strip():
         raise InputError(source, "file is empty")
-    if b"\x00" in data[:8192]:
-        raise InputError(source, "binary file (contains NUL bytes), not text")
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise InputError(source, f"starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()} ({error.reason})") from None
+    head = data[:8192]
+    if b"\x00" in head or sum(head.count(b) for b in CONTROL_BYTES) > len(head) // 100:
+        raise InputError(source, "binary file (control bytes), not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(source, f"not UTF-8 text (invalid byte 0x{data[error.start]:02x} at offset {error.start})") from None
+        invalid = f"invalid UTF-8 byte 0x{data[error.start]:02x} at offset {error.start}"
+    guess = charset_normalizer.from_bytes(data[:262144]).best()
+    if guess is not None and WESTERN_ENCODINGS & {guess.encoding, *guess.could_be_from_charset}:
+        return data.decode("cp1252", errors="strict") if cp1252_fits(data) else data.decode("latin-1")
+    looks = f"; it looks like {guess.encoding}" if guess is not None else ""
+    raise InputError(source, f"not UTF-8 ({invalid}){looks}: convert it to UTF-8 first (iconv -t utf-8)")
 
+
+def cp1252_fits(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+        return True
+    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined: Latin-1 it is
+        return False

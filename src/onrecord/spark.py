@@ -16,7 +16,9 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
@@ -26,7 +28,7 @@ from . import merge, read
 from .errors import InputError
 from .export import SCHEMAS
 from .ingest import Extracted, extract_document
-from .model import Document
+from .model import Document, Statement
 from .names import loose_key, person_key
 
 MAX_KEY_ARTICLES = merge.MAX_KEY_ARTICLES
@@ -117,20 +119,24 @@ def extract_partition(documents: Iterable, model: str | None, counts: dict) -> I
 # --- across articles ---
 
 
-def copy_edges(extracted) -> list[tuple[str, str]]:
+def copy_edges(extracted, partitions: int) -> list[tuple[str, str]]:
     """Pairs of articles that are copies: candidates from shared LSH band or passage keys (a Spark
     groupBy on the key, keys held by more than MAX_KEY_ARTICLES articles ignored), then the same
-    check as in the store."""
-    sketches = extracted.map(lambda e: (e.article.id, (e.sketch, merge.content_of(e.article.text, e.article.headline_first))))
+    check as in the store, run where the two articles meet after two joins."""
+    sketches = extracted.map(lambda e: (e.article.id, (e.sketch, e.article.text, e.article.headline_first)))
     pairs = (extracted.flatMap(lambda e: [(key, e.article.id) for key in set(e.sketch.keys)])
-             .groupByKey()
+             .groupByKey(partitions)
              .flatMap(lambda kv: candidate_pairs(sorted(set(kv[1]))))
-             .distinct())
-    joined = (pairs.join(sketches).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-              .join(sketches)
-              .map(lambda kv: (kv[1][0][0], kv[0], kv[1][0][1], kv[1][1])))
-    return joined.filter(lambda p: merge.are_copies(p[2][0], p[3][0], lambda: p[2][1], lambda: p[3][1])) \
-                 .map(lambda p: (p[0], p[1])).collect()
+             .distinct(partitions))
+    met = (pairs.join(sketches, partitions).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
+           .join(sketches, partitions)
+           .map(lambda kv: (kv[1][0][0], kv[0], kv[1][0][1], kv[1][1])))
+    return met.filter(lambda p: copies(p[2], p[3])).map(lambda p: (p[0], p[1])).collect()
+
+
+def copies(first: tuple, second: tuple) -> bool:
+    return merge.are_copies(first[0], second[0], lambda: merge.content_of(first[1], first[2]),
+                            lambda: merge.content_of(second[1], second[2]))
 
 
 def candidate_pairs(ids: list[str]) -> list[tuple[str, str]]:
@@ -172,12 +178,12 @@ def people_of(names: Iterable[tuple[str, str]]) -> dict[str, tuple[int, str, str
     return people
 
 
-def merged_groups(statements: list[tuple[int, str]]) -> list[int]:
-    """For one person's statements (id, quote) in order: the index of the merged statement each joins."""
+def merged_groups(quotes: list[str]) -> list[int]:
+    """For one person's quotes in order: the index of the merged statement each joins."""
     merged_norms: list[str] = []
     index: dict[int, set[int]] = {}
     joined = []
-    for _, quote in statements:
+    for quote in quotes:
         norm = merge.normalise_quote(quote) or quote.strip()
         grams = merge.all_quote_grams(norm)
         candidates = sorted(set().union(*(index.get(g, set()) for g in grams)))
@@ -193,76 +199,107 @@ def merged_groups(statements: list[tuple[int, str]]) -> list[int]:
     return joined
 
 
+@dataclass(frozen=True)
+class Reported:
+    """One statement with what merging needs of its article."""
+
+    order: tuple  # (undated, date, article id, start): the order statements are merged and numbered in
+    article_id: str
+    outlet: str
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class PersonMerge:
+    """One person's statements, each with the index of its merged statement, and the merged statements."""
+
+    person: int
+    statements: list[tuple[Reported, int]]
+    merged: list[tuple[str, str | None, int, int]]  # quote, first seen, articles, outlets
+    reporters: list[list[tuple[str, str | None]]]  # per merged statement: (article id, date)
+
+
+def reported(extracted: Extracted) -> list[Reported]:
+    article = extracted.article
+    outlet = article.outlet or article.id  # an article of unknown outlet counts as its own
+    return [Reported((article.published is None, article.published or "", article.id, s.start), article.id, outlet, s)
+            for s in extracted.statements]
+
+
+def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
+    ordered = sorted(members, key=lambda r: r.order)
+    groups = merged_groups([r.statement.quote for r in ordered])
+    count = max(groups) + 1 if groups else 0
+    merged, reporters = [], []
+    for g in range(count):
+        own = [r for r, h in zip(ordered, groups) if h == g]
+        quote = max((r.statement.quote for r in own), key=lambda q: len(merge.normalise_quote(q)))
+        merged.append((quote, own[0].order[1] or None, len({r.article_id for r in own}), len({r.outlet for r in own})))
+        reporters.append(sorted({(r.article_id, r.order[1] or None) for r in own}))
+    return PersonMerge(person, list(zip(ordered, groups)), merged, reporters)
+
+
+def same_statement_pairs(reporters: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """Articles reporting one merged statement within STORY_DAYS of each other: one story."""
+    return [(a, b) for i, (a, day_a) in enumerate(reporters) for b, day_b in reporters[i + 1:]
+            if merge.close_in_time(day_a, day_b)]
+
+
 # --- the job ---
 
 
 def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = None, partitions: int = 0) -> dict[str, int]:
+    """Only the extraction moves article texts; the cross-article stages move ids, keys, sketches and
+    statements, in as many partitions as the cluster has cores, and the tables are written by the executors."""
     sc = spark.sparkContext
+    narrow = sc.defaultParallelism
     counts = {name: sc.accumulator(0) for name in ("read", "failed")}
-    extracted_all = input_documents(spark, inputs, partitions).mapPartitions(
+    results = input_documents(spark, inputs, partitions).mapPartitions(
         lambda documents: extract_partition(documents, model, counts)).cache()
     # collect, not take: take() runs its first job on one partition only, leaving the other cores idle
-    errors = extracted_all.filter(lambda r: isinstance(r, InputError)).map(str).collect()[:20]
-    extracted = (extracted_all.filter(lambda r: isinstance(r, Extracted))
-                 .map(lambda e: (e.article.id, e)).reduceByKey(lambda a, b: min(a, b, key=lambda x: x.article.source))
+    errors = results.filter(lambda r: isinstance(r, InputError)).map(str).collect()[:20]
+    extracted = (results.filter(lambda r: isinstance(r, Extracted))
+                 .map(lambda e: (e.article.id, e)).reduceByKey(lambda a, b: min(a, b, key=lambda x: x.article.source), narrow)
                  .values().cache())
-    articles = extracted.map(lambda e: e.article).collect()
-    edges = copy_edges(extracted)
-    copy_group = components([a.id for a in articles], edges)
+    ids = extracted.map(lambda e: e.article.id).collect()
+    edges = copy_edges(extracted, narrow)
 
-    statements = extracted.flatMap(lambda e: [(e.article.id, e.article.published, s) for s in e.statements]).collect()
-    people = people_of((s.speaker, s.speaker_type) for _, _, s in statements if s.speaker and s.speaker_type != "unknown")
-    ordered = sorted(statements, key=lambda t: (t[1] is None, t[1] or "", t[0], t[2].start))
-    by_person: dict[int, list[int]] = {}
-    for n, (_, _, s) in enumerate(ordered):
-        by_person.setdefault(people[s.speaker][0] if s.speaker in people else 0, []).append(n)
-    merged_of: dict[int, int] = {}
-    merged_rows = []
-    for person, members in sorted(by_person.items()):
-        groups = merged_groups([(n, ordered[n][2].quote) for n in members])
-        base = len(merged_rows)
-        for n, g in zip(members, groups):
-            merged_of[n] = base + g + 1
-        for g in range(max(groups) + 1 if groups else 0):
-            quotes = [ordered[n][2].quote for n, h in zip(members, groups) if h == g]
-            merged_rows.append((person or None, max(quotes, key=lambda q: len(merge.normalise_quote(q)))))
+    people = people_of(extracted.flatMap(lambda e: [(s.speaker, s.speaker_type) for s in e.statements
+                                                    if s.speaker and s.speaker_type != "unknown"]).distinct().collect())
+    people_b = sc.broadcast({name: number for name, (number, _, _) in people.items()})
+    merges = (extracted.flatMap(reported).map(lambda r: (people_b.value.get(r.statement.speaker, 0), r))
+              .groupByKey(narrow).map(lambda kv: merge_person(*kv)).cache())
+    offsets, total, statements = {}, 0, 0
+    for person, count, said in sorted(merges.map(lambda m: (m.person, len(m.merged), len(m.statements))).collect()):
+        offsets[person], total, statements = total, total + count, statements + said
+    offsets_b = sc.broadcast(offsets)
+    story_edges = merges.flatMap(lambda m: [pair for r in m.reporters for pair in same_statement_pairs(r)]).collect()
 
-    published = {a.id: a.published for a in articles}
-    story_edges = list(edges)
-    reporters: dict[int, list[str]] = {}
-    for n, (article_id, _, _) in enumerate(ordered):
-        reporters.setdefault(merged_of[n], []).append(article_id)
-    for ids in reporters.values():
-        unique = sorted(set(ids))
-        story_edges += [(a, b) for i, a in enumerate(unique) for b in unique[i + 1:]
-                        if merge.close_in_time(published[a], published[b])]
-    story = components([a.id for a in articles], story_edges)
-
-    write(spark, out, "articles", [(a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text,
-                                    copy_group[a.id], story[a.id]) for a in articles])
-    write(spark, out, "statements", [
-        (n + 1, article_id, s.start, s.end, s.quote, s.kind, s.cue, people[s.speaker][0] if s.speaker in people else None,
-         s.speaker, s.speaker_type, s.speaker_mention, s.confidence, merged_of[n])
-        for n, (article_id, _, s) in enumerate(ordered)])
-    outlets: dict[int, set[str]] = {}
-    first_seen: dict[int, str | None] = {}
-    outlet = {a.id: a.outlet or a.id for a in articles}  # an article of unknown outlet counts as its own
-    for n, (article_id, day, _) in enumerate(ordered):
-        outlets.setdefault(merged_of[n], set()).add(outlet[article_id])
-        first_seen.setdefault(merged_of[n], day)
-    write(spark, out, "merged_statements", [
-        (i + 1, person, quote, first_seen.get(i + 1), len(set(reporters.get(i + 1, []))), len(outlets.get(i + 1, set())))
-        for i, (person, quote) in enumerate(merged_rows)])
+    copy_group = sc.broadcast(components(ids, edges))
+    story = sc.broadcast(components(ids, [*edges, *story_edges]))
+    write(spark, out, "articles", extracted.map(lambda e: e.article).map(lambda a: (
+        a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text, copy_group.value[a.id], story.value[a.id])))
+    numbered = (merges.flatMap(lambda m: [(r.order, (r, m.person, offsets_b.value[m.person] + g + 1)) for r, g in m.statements])
+                .sortByKey(numPartitions=narrow).values().zipWithIndex())
+    write(spark, out, "statements", numbered.map(lambda item: statement_row(item[1] + 1, *item[0])))
+    write(spark, out, "merged_statements", merges.flatMap(lambda m: [
+        (offsets_b.value[m.person] + g + 1, m.person or None, *row) for g, row in enumerate(m.merged)]))
     variants: dict[int, set[str]] = {}
     for name, (number, _, _) in people.items():
         variants.setdefault(number, set()).add(name)
-    write(spark, out, "people", sorted({(number, canonical, kind, None, " | ".join(sorted(variants[number])), None)
-                                        for number, canonical, kind in people.values()}))
-    return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(articles),
-            "statements": len(ordered), "errors": errors}
+    write(spark, out, "people", sc.parallelize(sorted({(number, canonical, kind, None, " | ".join(sorted(variants[number])), None)
+                                                       for number, canonical, kind in people.values()}), 1))
+    return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(ids),
+            "statements": statements, "merged": total, "errors": errors}
 
 
-def write(spark: SparkSession, out: str, table: str, rows: list[tuple]) -> DataFrame:
+def statement_row(number: int, item: Reported, person: int, merged_id: int) -> tuple:
+    s = item.statement
+    return (number, item.article_id, s.start, s.end, s.quote, s.kind, s.cue, person or None, s.speaker,
+            s.speaker_type, s.speaker_mention, s.confidence, merged_id)
+
+
+def write(spark: SparkSession, out: str, table: str, rows) -> DataFrame:
     frame = spark.createDataFrame(rows, spark_schema(table))
     frame.write.mode("overwrite").parquet(f"{out.rstrip('/')}/{table}")
     return frame
@@ -281,14 +318,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
+    started = time.perf_counter()
     try:
         result = run(spark, args.inputs, args.out, args.model, args.partitions)
     finally:
         spark.stop()
+    elapsed = time.perf_counter() - started
     for error in result["errors"]:
         print(f"onrecord: {error}", file=sys.stderr)
     print(f"read {result['read']}, failed {result['failed']}, articles {result['articles']}, "
-          f"statements {result['statements']} -> {args.out}")
+          f"statements {result['statements']}, merged statements {result['merged']} -> {args.out} "
+          f"in {elapsed:.1f} s (after the session started)")
     return 1 if result["failed"] else 0
 
 

@@ -13,7 +13,14 @@ from dataclasses import astuple, dataclass, field
 
 from spacy.tokens import Token
 
-from .lexicon import FEMALE_TITLES, MALE_TITLES, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, TITLES
+from .lexicon import (
+    FEMALE_TITLES,
+    MALE_TITLES,
+    ORG_NOUNS,
+    PERSON_NOUNS,
+    PERSON_PRONOUNS,
+    TITLES,
+)
 from .model import DisjointSpans, SpeakerType
 from .names import fold
 from .parse import Sentence, is_pronoun, is_proper_noun
@@ -283,7 +290,9 @@ def core_phrase(head: Token) -> list[Token]:
 def person_name_tokens(head: Token, people: People) -> list[Token]:
     """The name in a subject phrase: proper nouns ending at its head (unless NER calls them an
     organisation or place the article never calls a person), else a PERSON entity in it or its apposition."""
-    if is_proper_noun(head):
+    # A name the article has already given is a name, however the tagger read it ('Reyes' as a plural noun)
+    names_known_person = head.text[:1].isupper() and people.find_name(clean_name(head.text)[0], 0) is not None
+    if is_proper_noun(head) or names_known_person:
         run = [head]
         while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
             run.insert(0, run[0].nbor(-1))

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import merge
 from .errors import NotFound, OnRecordError
 from .model import Article, Statement
-from . import merge
 from .names import person_key
 
 APPLICATION_ID = 0x6F6E7263  # 'onrc': tells an onrecord store from any other SQLite file
@@ -217,10 +217,14 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as error:
+            if self.db.in_transaction:  # SQLite has rolled back by itself after some errors (a full disk)
+                self.db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise OnRecordError(f"{self.path}: {write_failure(error)}; the batch being written was rolled back "
+                                    "and everything stored before it is kept") from None
             raise
-        self.db.execute("COMMIT")
 
     # --- writing ---
 
@@ -479,6 +483,12 @@ class Segment:
     text: str
     statement: dict | sqlite3.Row | None = None
     colour: int = 0
+
+
+def write_failure(error: sqlite3.Error) -> str:
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL" or "disk is full" in str(error):
+        return "the disk is full; free some space and rerun to continue"
+    return f"cannot write to the store ({error})"
 
 
 def segments(text: str, statements: list, colours: int) -> tuple[list[Segment], dict[str, int]]:

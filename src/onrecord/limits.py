@@ -1,0 +1,53 @@
+"""The bounds that keep one hostile input from taking all the memory or time of a run.
+
+Each is far above what a real news article needs; an input over one is reported with a one-line
+error and skipped, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import InputError
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # a text file or a JSONL line
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # an HTML page carries scripts and markup around the article
+MAX_ARTICLE_CHARS = 1_000_000  # spaCy's own default max_length; a long news article has 20,000
+MIN_ARTICLE_WORDS = 20  # what is left of a page of links and menus once they are removed
+# A gzip file may expand this much and no more: text compresses 3-10 times, a gzip bomb 1000 times.
+MAX_GZIP_RATIO = 50
+MIN_GZIP_ALLOWANCE = 256 * 1024 * 1024
+# A news article takes a tenth of a second; one that takes this long is pathological input.
+ARTICLE_SECONDS = 60.0
+
+
+class OutOfTime(BaseException):
+    """Raised by the timer; a BaseException, so no library's `except Exception` swallows it."""
+
+
+@contextmanager
+def time_limit(seconds: float | None, source: str) -> Iterator[None]:
+    """Stop the work inside after ``seconds`` with an InputError naming ``source``.
+
+    A timer signal does it, so the limit holds where signals can be used (the main thread, on Unix:
+    the ingest workers, Spark's Python workers, the CLI); elsewhere the work runs unlimited.
+    """
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    except OutOfTime:
+        raise InputError(source, f"took over {seconds:g} s, the time limit for one article; skipped") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
