@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from conftest import run_cli
-from test_ingest import bbc_lines, children_of, stored, wait_until_gone
+from test_ingest import bbc_lines, children_of, stored, wait_for_articles, wait_until_gone
 
 ARTICLES = 160
 STATEMENTS = "SELECT article_id, start, end, quote, kind, cue, speaker, speaker_type FROM statements"
@@ -43,6 +43,15 @@ def assert_consistent(db) -> None:
     assert stored(db, "SELECT count(*) FROM inputs")[0][0] == stored(db, "SELECT count(*) FROM articles")[0][0]
 
 
+def articles_after_kill(db) -> int:
+    """Articles in a store whose writer was just killed; a store killed before its schema was
+    committed holds no tables at all (the schema is created in one transaction)."""
+    if not db.exists() or not stored(db, "SELECT count(*) FROM sqlite_master WHERE name = 'articles'")[0][0]:
+        return 0
+    assert_consistent(db)
+    return stored(db, "SELECT count(*) FROM articles")[0][0]
+
+
 @pytest.fixture(scope="module")
 def dump(tmp_path_factory):
     folder = tmp_path_factory.mktemp("faults")
@@ -66,7 +75,11 @@ def test_killed_at_random_points_then_rerun(tmp_path, dump):
     for run in range(4):
         process = subprocess.Popen(ingest_command(db, dump["path"]), start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 9.0))  # loading the model, reading, extracting or writing
+        if run == 0:  # while the model loads, before anything is stored
+            time.sleep(rng.uniform(0.5, 3.0))
+        else:  # after a random number of new articles, at a random moment within the batches
+            wait_for_articles(db, counts[-1] + rng.randint(5, 25), process)
+            time.sleep(rng.uniform(0.0, 0.5))
         workers = children_of(process.pid)
         if run % 2:  # the whole process group, as the OOM killer or a closed terminal might
             os.killpg(process.pid, signal.SIGKILL)
@@ -74,9 +87,7 @@ def test_killed_at_random_points_then_rerun(tmp_path, dump):
             os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
         assert wait_until_gone(workers)
-        if db.exists():
-            assert_consistent(db)
-            counts.append(stored(db, "SELECT count(*) FROM articles")[0][0])
+        counts.append(articles_after_kill(db))
     assert counts and counts[-1] < ARTICLES, counts  # it was stopped before the end
     rerun = run_cli("ingest", "--jobs", "2", "--db", db, dump["path"])
     assert rerun.returncode == 0, rerun.stderr

@@ -110,7 +110,7 @@ def batches(paths: list[str], store: Store, summary: Summary, on_error: Callable
 def run_in_workers(work: Iterator[list[Document]], jobs: int, model: str | None, seconds: float | None, write: Callable[[list[Result]], None]) -> None:
     """Keep every worker busy with a bounded number of batches in flight, writing results as they come."""
     context = multiprocessing.get_context("spawn")  # workers start clean: no copied locks, threads or database handles
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=(model,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=start_worker, initargs=(model, os.getpid()))
     in_flight: set[Future] = set()
     try:
         for batch in work:
@@ -133,9 +133,11 @@ def write_finished(in_flight: set[Future], write: Callable[[list[Result]], None]
     return running
 
 
-def start_worker(model: str | None) -> None:
+def start_worker(model: str | None, writer: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    # The writer's pid comes from the writer: if it died while this worker was starting, getppid()
+    # would already name the process that adopted the orphan.
+    threading.Thread(target=exit_with_parent, args=(writer,), daemon=True).start()
     load_model(model)
 
 
