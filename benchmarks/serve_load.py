@@ -16,9 +16,8 @@ import http.client
 import random
 import re
 import socket
-import statistics
-import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,7 +130,6 @@ def load_during_ingest(db: Path, words: list[str], seconds: float, clients: int)
             server.wait(timeout=30)
         with sqlite3.connect(copy) as store:
             added = store.execute("SELECT count(*) FROM articles").fetchone()[0]
-    shutil.rmtree(folder, ignore_errors=True)
     return {**figures, "ingest_running_throughout": still_writing, "store_articles_after": added}
 
 

@@ -41,6 +41,14 @@ def by_quote(statements, fragment: str):
     return matches[0]
 
 
+def partition(pairs) -> set[frozenset]:
+    """(member, group) pairs as a set of groups, whatever the groups are called."""
+    groups: dict = {}
+    for member, group in pairs:
+        groups.setdefault(group, set()).add(member)
+    return {frozenset(g) for g in groups.values()}
+
+
 def run_cli(*args, cwd=None, stdin=None, env=None):
     """``onrecord ARGS`` in a new process, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "onrecord.cli", *map(str, args)], capture_output=True, text=True,

@@ -11,18 +11,17 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from conftest import run_cli
-from test_ingest import bbc_lines, children_of, stored, wait_for_articles, wait_until_gone
+from conftest import partition, run_cli
+from test_ingest import (
+    bbc_lines,
+    children_of,
+    stored,
+    wait_for_articles,
+    wait_until_gone,
+)
 
 ARTICLES = 160
 STATEMENTS = "SELECT article_id, start, end, quote, kind, cue, speaker, speaker_type FROM statements"
-
-
-def partition(rows) -> set[frozenset]:
-    groups: dict = {}
-    for member, group in rows:
-        groups.setdefault(group, set()).add(member)
-    return {frozenset(g) for g in groups.values()}
 
 
 def contents(db) -> dict:

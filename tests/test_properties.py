@@ -2,8 +2,8 @@
 every statement's offsets give its quote, statements come in text order, and no two of one kind overlap."""
 
 import gzip
-import os
 import json
+import os
 from itertools import islice
 
 from conftest import CORPORA

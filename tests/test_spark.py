@@ -5,18 +5,10 @@ import sqlite3
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import SEEDS, run_cli
+from conftest import SEEDS, partition, run_cli
 from test_ingest import bbc_lines
 
-
 pytestmark = pytest.mark.slow  # starts a JVM and runs the job
-
-
-def partition(pairs) -> set[frozenset]:
-    groups: dict = {}
-    for member, group in pairs:
-        groups.setdefault(group, set()).add(member)
-    return {frozenset(g) for g in groups.values()}
 
 
 @pytest.fixture(scope="module")

@@ -356,14 +356,10 @@ def decode_text(source: str, data: bytes) -> str:
         invalid = f"invalid UTF-8 byte 0x{data[error.start]:02x} at offset {error.start}"
     guess = charset_normalizer.from_bytes(data[:262144]).best()
     if guess is not None and WESTERN_ENCODINGS & {guess.encoding, *guess.could_be_from_charset}:
-        return data.decode("cp1252", errors="strict") if cp1252_fits(data) else data.decode("latin-1")
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined: Latin-1 it is
+            return data.decode("latin-1")
     looks = f"; it looks like {guess.encoding}" if guess is not None else ""
     raise InputError(source, f"not UTF-8 ({invalid}){looks}: convert it to UTF-8 first (iconv -t utf-8)")
 
-
-def cp1252_fits(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-        return True
-    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined: Latin-1 it is
-        return False

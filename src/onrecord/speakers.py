@@ -290,9 +290,8 @@ def core_phrase(head: Token) -> list[Token]:
 def person_name_tokens(head: Token, people: People) -> list[Token]:
     """The name in a subject phrase: proper nouns ending at its head (unless NER calls them an
     organisation or place the article never calls a person), else a PERSON entity in it or its apposition."""
-    # A name the article has already given is a name, however the tagger read it ('Reyes' as a plural noun)
-    names_known_person = head.text[:1].isupper() and people.find_name(clean_name(head.text)[0], 0) is not None
-    if is_proper_noun(head) or names_known_person:
+    # A name the article has already given is a name, however the tagger read it ('Reyes' as a common noun)
+    if is_proper_noun(head) or head.text[:1].isupper() and people.find_name(clean_name(head.text)[0], 0) is not None:
         run = [head]
         while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
             run.insert(0, run[0].nbor(-1))
