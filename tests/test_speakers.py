@@ -65,7 +65,7 @@ def test_speakers_description_without_a_name(statements_of):
     statement = by_quote(statements_of(text), "would not intervene")
     assert statement.speaker == "ministry spokesman"
     assert statement.speaker_mention == "A ministry spokesman"
-    assert statement.speaker_type == "person"
+    assert statement.speaker_type == "description"
 
 
 def test_speakers_organization(statements_of):

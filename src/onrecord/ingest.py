@@ -24,7 +24,7 @@ from .merge import Sketch, sketch
 from .model import Article, Document, Statement
 from .parse import load_model
 from .read import documents
-from .speakers import roles
+from .entities import roles
 from .store import Store
 
 BATCH = 8  # documents sent to a worker at once: fewer round trips, little waiting at the end

@@ -59,11 +59,16 @@ TITLES = {
     "engineer", "inspector", "superintendent", "sheriff", "detective", "officer", "sergeant", "captain",
     "admiral", "marshal", "colonel", "lieutenant", "major", "commander", "bishop", "cardinal", "rabbi", "imam",
     "dean", "principal", "economist", "analyst", "lawyer", "emperor", "empress", "duke", "duchess", "count",
+    "mp", "mla", "mep", "congressman", "congresswoman", "assemblyman", "assemblywoman", "delegate", "founder",
 }
 MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "father", "chairman", "spokesman"}
 FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "chairwoman", "spokeswoman"}
 
-PERSON_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+
+# Lower-case words inside a name: 'Pieter van der Berg', 'Ana de la Cruz', 'Omar bin Salman'.
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "la", "le", "da", "di", "du", "dos", "das", "bin", "ibn", "al", "el", "ten", "ter"}
 
 # Head nouns of descriptions that name a person without a name: "a ministry spokesman said".
 PERSON_NOUNS = set("""
@@ -81,4 +86,17 @@ ministry government company firm agency department office committee commission p
 group union association organization organisation administration military army police campaign
 board institute authority authorities regime parliament congress senate house newspaper media network
 agency corporation exchange union federation league club team embassy statement report study survey
+""".split())
+
+# Words of a role written around a name ('former chief of staff Lena Fischer', 'Lena Fischer, the
+# campaign's chief strategist'), which a later description ('the former chief of staff') can match.
+ROLE_WORDS = TITLES | PERSON_NOUNS | set("""
+staff strategist spokesperson adviser advisor counsel manager organizer organiser pollster activist
+acting interim senior deputy assistant associate campaign press communications policy national regional
+""".split())
+
+# Head nouns of documents: what they "say" is their author's ('Clinton's statement said'), never a person they name.
+DOCUMENT_NOUNS = set("""
+statement report study survey complaint letter filing lawsuit memo memorandum document poll analysis release
+ruling order indictment affidavit motion petition post tweet email video ad advertisement
 """.split())

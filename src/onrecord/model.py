@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 Kind = Literal["direct", "indirect", "mixed"]
-SpeakerType = Literal["person", "organization", "unknown"]
+SpeakerType = Literal["person", "organization", "description", "unknown"]
+Gender = Literal["female", "male"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class Statement:
     speaker_mention: str | None
     confidence: float
     article: str = ""
+    speaker_gender: Gender | None = None
 
     def to_dict(self) -> dict:
         record = asdict(self)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from spacy.language import Language
 
-from . import clean, parse, quotes, speakers
+from . import clean, entities, parse, quotes, speakers
 from .errors import InputError, OnRecordError
 from .limits import ARTICLE_SECONDS, time_limit
 from .model import Article, Document, Layout, Statement
@@ -59,18 +59,23 @@ def statements(text: str, layout: Layout, sentences: list[Sentence], quotations:
     """Statements from sentences that are already split and parsed."""
     quoted = quotes.quoted_spans(quotations)
     headline = text[layout.headline.start:layout.headline.end] if layout.headline else None
-    people = speakers.gather_people(text, sentences, quoted, headline)
-    cues = quotes.find_cues(sentences, quoted)
+    named = entities.find_entities(text, sentences, quoted, headline)
+    cues = [cue for cue in quotes.find_cues(sentences, quoted) if not is_writer(cue)]
     drafts = quotes.draft_statements(text, sentences, quotations, cues)
     found: list[speakers.Speaker | None] = [None] * len(drafts)
     for i, draft in enumerate(drafts):
         if draft.cue is not None:
-            found[i] = speakers.speaker_of(text, draft.cue.subject, draft.cue.sentence, people)
+            found[i] = speakers.speaker_of(text, draft.cue.subject, draft.cue.sentence, named)
     for i, draft in enumerate(drafts):
         if found[i] is None:
             source_index = draft.same_speaker_as
-            found[i] = found[source_index] if source_index is not None and found[source_index] else speakers.Speaker(None, "unknown", None)
+            found[i] = found[source_index] if source_index is not None and found[source_index] else speakers.UNKNOWN
     return without_nested([to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)])
+
+
+def is_writer(cue: quotes.Cue) -> bool:
+    """'When I asked him how ...': the writer's own words outside quotation marks are no statement."""
+    return cue.subject is not None and cue.subject.lower_ == "i"
 
 
 def without_nested(statements: list[Statement]) -> list[Statement]:
@@ -101,6 +106,7 @@ def to_statement(text: str, draft: quotes.Draft, speaker: speakers.Speaker, sour
         speaker_mention=one_line(speaker.mention),
         confidence=round(confidence, 2),
         article=source,
+        speaker_gender=speaker.gender if speaker.type == "person" else None,
     )
 
 

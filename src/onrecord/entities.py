@@ -1,0 +1,519 @@
+"""Entities stage: the people and organisations an article names, each joined into one entity with
+every spelling, title, role and gender the article gives it, and where each is mentioned.
+
+The parser's PERSON entities (in the sentences that were parsed) are the seeds. Every other sentence
+is only tokenised, so the rest is string matching over the text: capitalised runs that share a word
+with a name ('Donald Trump' for the 'Trump' the parser found), names after a title ('Ms. Okafor'),
+the roles written around a full name ('Lena Fischer, the former chief of staff'), and acronyms
+given with their expansion. A surname, a given name, a titled surname or a definite description
+('the mayor') is then resolved to the entity it means, and a pronoun to the latest compatible subject.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .lexicon import FEMALE_PRONOUNS, FEMALE_TITLES, MALE_PRONOUNS, MALE_TITLES, NAME_PARTICLES, ROLE_WORDS, TITLES
+from .model import DisjointSpans, Gender
+from .names import fold, given_name_gender, is_given_name
+from .parse import Sentence, is_proper_noun
+
+PRONOUN_WINDOW_PARAGRAPHS = 3
+SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+WORD = re.compile(r"[^\W\d_][\w’'\-]*\.?|[A-Z]\.")  # a word, an initial ('J.') or an abbreviated title ('Gov.')
+ACRONYM_AFTER = re.compile(r"((?:[A-Z][\w&’'\-]*\s+(?:(?:of|for|and|on|the|de)\s+)*){1,8})\(([A-Z][A-Z&]{1,7})\)")
+APPOSITIVE_ROLE = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([a-z][\w\s’'\-]{2,60}?)\s*(?=[,.;]|\s+(?:who|said|says|told))")
+
+
+@dataclass(eq=False)  # two entities are never the same object, whatever their fields
+class Entity:
+    """One person or organisation of the article, with every spelling seen."""
+
+    type: Literal["person", "organization"] = "person"
+    spellings: Counter = field(default_factory=Counter)
+    parts: tuple[str, ...] = ()
+    gender: Gender | None = None
+    roles: set[str] = field(default_factory=set)
+    first_seen: int = 0
+
+    @property
+    def name(self) -> str:
+        full = [s for s in self.spellings if len(s.split()) > 1] or list(self.spellings)
+        return max(full, key=lambda s: (self.spellings[s], -full.index(s)))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named (or spoken of) at a position; subjects make the best antecedents."""
+
+    at: int
+    paragraph: int
+    entity: Entity
+    subject: bool
+
+
+@dataclass(frozen=True)
+class Run:
+    """A capitalised run of words in the text: the name it holds and the titles before it."""
+
+    at: int
+    name: str
+    titles: tuple[str, ...]
+    paragraph: int
+
+
+# --- names and their parts ---
+
+
+def name_parts(name: str) -> tuple[str, ...]:
+    return tuple(fold(p) for p in name.split() if len(p.strip(".")) > 1)
+
+
+def surname_of(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """'van der Berg' of Pieter van der Berg, 'Cruz' of Ana Cruz: from the first particle, else the last word."""
+    for i in range(1, len(parts) - 1):
+        if parts[i] in NAME_PARTICLES:
+            return parts[i:]
+    return parts[-1:]
+
+
+def whole_words(text: str, start: int, end: int) -> str:
+    """Widen a name to whole words, so a tokenizer's 'Ji' '-' 'hoon' is read as 'Ji-hoon'."""
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-‐" and start > 1 and text[start - 2].isalnum()):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "-‐" and end + 1 < len(text) and text[end + 1].isalnum()):
+        end += 1
+    return text[start:end]
+
+
+def is_title(word: str) -> bool:
+    return word.lower() in TITLES or word.lower().rstrip(".") in TITLES
+
+
+def clean_name(text: str) -> tuple[str, set[str]]:
+    """Drop titles, roles, possessives and brackets: 'Secretary of State Ana Morales’s' -> ('Ana Morales', {'secretary'})."""
+    text = re.sub(r"[’']s$", "", text.strip()).replace("[", " ").replace("]", " ")
+    words = text.split()
+    titles = set()
+    while words and (is_title(words[0]) and not is_first_name_not_title(words) or not words[0][:1].isupper()):
+        titles.add(words.pop(0).lower())
+    while words and (not words[-1][:1].isupper() or words[-1].endswith(".") and is_title(words[-1]) or words[-1].lower() in SUFFIXES):
+        words.pop()  # 'nominee Gov.' is no name; 'Steve King' keeps its King
+    last_title = max((i for i, w in enumerate(words[:-1]) if is_title(w) or w.islower() and w not in NAME_PARTICLES), default=None)
+    if last_title is not None:  # 'California Rep. Duncan Hunter', 'South Korean leader Moon Jae-in'
+        titles.update(w.lower() for w in words[:last_title + 1])
+        words = words[last_title + 1:]
+    return " ".join(without_leading_modifiers(words)), titles
+
+
+def is_first_name_not_title(words: list[str]) -> bool:
+    """'Dean Baquet', 'Major Garrett': a title word that is a given name before a single surname."""
+    return len(words) == 2 and is_given_name(words[0].rstrip(".")) and not words[0].endswith(".")
+
+
+def without_leading_modifiers(words: list[str]) -> list[str]:
+    """'Democrat Hillary Clinton', 'State Ana Morales': a run of three or more capitalised words
+    whose first is no given name starts at the given name inside it."""
+    if len(words) < 3 or is_given_name(words[0]) or words[1].lower() in NAME_PARTICLES:
+        return words
+    start = next((i for i, w in enumerate(words[1:-1], 1) if is_given_name(w)), 0)
+    return words[start:]
+
+
+def title_gender(titles) -> Gender | None:
+    lowered = {t.lower() for t in titles}
+    if lowered & MALE_TITLES:
+        return "male"
+    if lowered & FEMALE_TITLES:
+        return "female"
+    return None
+
+
+def capitalised_runs(text: str, start: int, end: int, paragraph: int) -> list[Run]:
+    """Runs of capitalised words (with particles and initials inside them) between ``start`` and
+    ``end``: the string-matching half of name finding, for sentences the parser never sees."""
+    runs, current = [], []
+    for match in WORD.finditer(text, start, end):
+        word = match.group()
+        joined = current and text[current[-1].end():match.start()].isspace()
+        capital = word[:1].isupper()
+        if current and not (joined and (capital or word.lower() in NAME_PARTICLES)):
+            runs.append(current)
+            current = []
+        if capital or current and word.lower() in NAME_PARTICLES:
+            current.append(match)
+        if current and re.match(r"[’']s\b", text[match.end():match.end() + 3]):
+            runs.append(current)
+            current = []
+    runs.append(current)
+    return [run for words in runs if (run := to_run(text, words, paragraph))]
+
+
+def to_run(text: str, words: list, paragraph: int) -> Run | None:
+    while words and (words[0].group().lower() in STOP_WORDS and not is_title(words[0].group())):
+        words = words[1:]  # 'But', 'When', 'The'
+    while words and words[-1].group().lower() in NAME_PARTICLES:
+        words = words[:-1]
+    if not words:
+        return None
+    raw = text[words[0].start():words[-1].end()]
+    if raw.endswith(".") and len(words[-1].group()) > 2 and not is_title(words[-1].group()):
+        raw = raw[:-1]  # a full stop, not an initial or 'Gov.'
+    name, titles = clean_name(raw)
+    if not name:
+        return None
+    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph)
+
+
+# --- the entities of one article ---
+
+
+class Entities:
+    """The people and organisations of one article and where each is mentioned."""
+
+    def __init__(self, runs: list[Run] | None = None) -> None:
+        self.persons: list[Entity] = []
+        self.organizations: dict[str, Entity] = {}  # by acronym and by folded name
+        self.mentions: list[Mention] = []
+        self.groups: list[tuple[int, object]] = []  # (paragraph, speaker) of unnamed speakers, in text order
+        self.runs = runs or []
+
+    # --- gathering names ---
+
+    def add_name(self, text: str, at: int, weight: float = 1.0, titles=()) -> Entity | None:
+        name, own_titles = clean_name(text)
+        if not name or not name[0].isupper():
+            return None
+        titles = set(titles) | own_titles
+        gender = title_gender(titles)
+        person = self.find_name(name, at, gender)
+        if person is None and len(name_parts(name)) == 1:
+            person = self.person_from_runs(name, at, gender)
+        if person is None:
+            person = Entity(parts=name_parts(name), first_seen=at)
+            self.persons.append(person)
+        self.add_spelling(person, name, weight)
+        person.gender = person.gender or gender
+        return person
+
+    def add_spelling(self, person: Entity, name: str, weight: float) -> None:
+        if len(name.split()) > 1 and len(name_parts(name)) > len(person.parts):
+            person.parts = name_parts(name)
+        person.spellings[name] += weight
+
+    def person_from_runs(self, name: str, at: int, gender: Gender | None) -> Entity | None:
+        """A surname the parser found alone, whose full name the article writes elsewhere: the
+        full name nearest before it (else the first after it), of a compatible gender."""
+        part = fold(name)
+        fitting = [r for r in self.runs if len(name_parts(r.name)) > 1 and part in (name_parts(r.name)[0], name_parts(r.name)[-1])
+                   and compatible(gender, title_gender(r.titles) or given_name_gender(r.name.split()[0]))]
+        if not fitting:
+            return None
+        before = [r for r in fitting if r.at < at]
+        run = before[-1] if before else fitting[0]
+        person = self.find_full(run.name) or Entity(parts=name_parts(run.name), first_seen=run.at)
+        if person not in self.persons:
+            self.persons.append(person)
+        self.add_spelling(person, run.name, 0.5)
+        person.gender = person.gender or title_gender(run.titles)
+        return person
+
+    def find_name(self, name: str, at: int, gender: Gender | None = None) -> Entity | None:
+        parts = name_parts(name)
+        if not parts:
+            return None
+        if len(parts) == 1 or parts[0] in NAME_PARTICLES:
+            return self.find_part(parts, at, gender)
+        return self.find_full(name)
+
+    def find_full(self, name: str) -> Entity | None:
+        key, parts = fold(name), name_parts(name)
+        for person in self.persons:
+            known = {fold(s) for s in person.spellings}
+            if key in known or len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
+                return person
+        single = [p for p in self.persons if len(p.parts) == 1 and p.parts[0] in (parts[0], parts[-1])]
+        return single[0] if len(single) == 1 else None
+
+    def find_part(self, parts: tuple[str, ...], at: int, gender: Gender | None = None) -> Entity | None:
+        """A surname or given name alone: the person of that name mentioned last before ``at``."""
+        matching = [p for p in self.persons if parts in (p.parts[:1], p.parts[-1:], surname_of(p.parts))
+                    and compatible(gender, p.gender)]
+        if len(matching) <= 1:
+            return matching[0] if matching else None
+        latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
+        if latest is not None:
+            return latest.entity
+        return min(matching, key=lambda p: p.first_seen)
+
+    def mention(self, at: int, paragraph: int, entity: Entity, subject: bool) -> None:
+        insort(self.mentions, Mention(at, paragraph, entity, subject), key=lambda m: m.at)
+
+    def count_before(self, at: int) -> int:
+        return bisect_left(self.mentions, at, key=lambda m: m.at)
+
+    # --- descriptions and organisations ---
+
+    def described(self, words: list[str], at: int) -> Entity | None:
+        """'the mayor', 'the former chief of staff': the one person the article gives that role
+        (before or after), or the one of several mentioned last before ``at``."""
+        wanted = {w for w in words if w not in ("the", "of")}
+        matching = [p for p in self.persons if any(wanted <= set(role.split()) for role in p.roles)]
+        if len(matching) <= 1:
+            return matching[0] if matching else None
+        latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
+        return latest.entity if latest else None
+
+    def add_organization(self, name: str, acronym: str | None = None) -> Entity:
+        organization = self.organizations.get(fold(name)) or Entity("organization")
+        organization.spellings[name] += 1
+        for key in filter(None, (fold(name), acronym and fold(acronym))):
+            self.organizations.setdefault(key, organization)
+        return organization
+
+    def organization(self, phrase: str) -> Entity | None:
+        """An organisation by name or acronym ('the NTSB'), or by the noun of its name ('the board')."""
+        key = fold(re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.IGNORECASE))
+        if key in self.organizations:
+            return self.organizations[key]
+        named = {id(o): o for o in self.organizations.values() if len(key) > 3 and any(fold(w) == key for w in o.name.split())}
+        return next(iter(named.values())) if len(named) == 1 else None
+
+    # --- pronouns ---
+
+    def group_speaker(self, paragraph: int, speaker):
+        self.groups.append((paragraph, speaker))
+        return speaker
+
+    def latest_group(self, pronoun: str, paragraph: int):
+        """'The ministry said ... It added ...': the last organisation (for 'it') or group that spoke nearby."""
+        wanted = {"organization"} if pronoun.lower() == "it" else {"organization", "description", "person", "unknown"}
+        for where, speaker in reversed(self.groups):
+            if paragraph - where > PRONOUN_WINDOW_PARAGRAPHS:
+                return None
+            if speaker.type in wanted:
+                return speaker
+        return None
+
+    def antecedent(self, pronoun: str, at: int, paragraph: int) -> Entity | None:
+        """The person a pronoun means: the latest subject before it, not merely the nearest name,
+        never one of the other known gender; within the last few paragraphs first, then anywhere before."""
+        gender = pronoun_gender(pronoun)
+        before = [m for m in self.mentions[:self.count_before(at)] if compatible(gender, m.entity.gender)]
+        near = [m for m in before if paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS]
+        known = [m for m in near if gender and m.entity.gender == gender]
+        subjects = lambda mentions: [m for m in mentions if m.subject]  # noqa: E731
+        for pick in (subjects(known), known, subjects(near), near, subjects(before)):
+            if pick:
+                return pick[-1].entity
+        return None
+
+
+def compatible(wanted: Gender | None, known: Gender | None) -> bool:
+    return wanted is None or known is None or wanted == known
+
+
+def pronoun_gender(word: str) -> Gender | None:
+    lowered = word.lower()
+    return "male" if lowered in MALE_PRONOUNS else "female" if lowered in FEMALE_PRONOUNS else None
+
+
+# --- the stage ---
+
+
+def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: str | None) -> Entities:
+    """Every person the parser found, extended and joined by the names written anywhere in the article."""
+    entities = Entities(runs=[run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
+    found: list[tuple[int, int, str, bool, tuple[str, ...]]] = []
+    for sentence in sentences:
+        if sentence.tokens is None:
+            continue
+        for name in [*(e for e in sentence.tokens.ents if e.label_ == "PERSON"), *titled_names(sentence.tokens)]:
+            span = sentence.token_span(name[0], name[-1])
+            outside = span.start not in quoted
+            found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end),
+                          outside and is_main_subject(name.root), titles_before(name)))
+    for at, _, name, _, titles in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
+        entities.add_name(name, at, titles=titles)
+    for at, paragraph, name, subject, titles in sorted(set(found)):
+        person = entities.find_name(clean_name(name)[0], at, title_gender(titles))
+        if person is not None and at not in quoted:
+            entities.mention(at, paragraph, person, subject)
+    join_runs(entities, quoted)
+    note_acronyms(entities, text)
+    for sentence in sentences:
+        if sentence.tokens is not None:
+            note_organizations(entities, text, sentence)
+    if headline:
+        for person in entities.persons:
+            for spelling in list(person.spellings):
+                if len(spelling.split()) > 1 and spelling in headline:
+                    person.spellings[spelling] += 0.5
+    note_unparsed_mentions(entities, text, sentences, quoted)
+    note_roles(entities, text)
+    note_genders(entities, text, sentences, quoted)
+    return entities
+
+
+def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
+    """Full names written anywhere join the person whose surname or given name they share
+    ('Donald J. Trump' extends 'Trump'); a titled surname ('Ms. Okafor') is a mention with a gender."""
+    for run in sorted(entities.runs, key=lambda r: (len(r.name.split()) < 2, r.at)):
+        parts = name_parts(run.name)
+        gender = title_gender(run.titles)
+        if len(parts) > 1 and parts[0] not in NAME_PARTICLES:
+            person = entities.find_full(run.name)
+            shares = [p for p in entities.persons if set(p.parts) & {parts[0], parts[-1]}]
+            if person is None and shares and is_given_name(run.name.split()[0]):
+                person = entities.add_name(run.name, run.at, weight=0.5, titles=run.titles)
+            elif person is not None:
+                entities.add_spelling(person, run.name, 0.5)
+        elif run.titles and gender:
+            person = entities.find_part(parts, run.at, gender)
+        else:
+            continue
+        if person is not None:
+            person.gender = person.gender or gender
+            if run.at not in quoted:
+                entities.mention(run.at, run.paragraph, person, subject=False)
+
+
+def titles_before(name) -> tuple[str, ...]:
+    """The title words just before a PERSON entity: 'Ms.' of 'Ms. Anna Lee', whose entity is 'Anna Lee'."""
+    titles, i = [], name.start - 1
+    while i >= 0 and is_title(name.doc[i].text) and len(titles) < 3:
+        titles.append(name.doc[i].lower_)
+        i -= 1
+    return tuple(titles)
+
+
+def titled_names(tokens) -> list:
+    """'Mayor Ines Caldera': a capitalised title followed by proper nouns names a person, whatever NER says."""
+    names = []
+    for token in tokens:
+        if token.is_title and token.lower_ in TITLES and token.lower_ != "the":
+            end = token.i + 1
+            while end < len(token.doc) and is_proper_noun(token.doc[end]) and token.doc[end].lower_ not in TITLES:
+                end += 1
+            if end - token.i >= 3:  # at least a given name and a surname
+                names.append(token.doc[token.i + 1:end])
+    return names
+
+
+def is_main_subject(token) -> bool:
+    return token.dep_ in ("nsubj", "nsubjpass") and (token.head.dep_ == "ROOT" or token.head.head.dep_ == "ROOT")
+
+
+def note_organizations(entities: Entities, text: str, sentence: Sentence) -> None:
+    for ent in sentence.tokens.ents:
+        if ent.label_ == "ORG":
+            span = sentence.token_span(ent[0], ent[-1])
+            entities.add_organization(re.sub(r"^(the|The)\s+", "", whole_words(text, span.start, span.end)))
+
+
+def note_acronyms(entities: Entities, text: str) -> None:
+    """'the National Transport Safety Board (NTSB)': the acronym names the organisation."""
+    for match in ACRONYM_AFTER.finditer(text):
+        name, acronym = " ".join(match.group(1).split()), match.group(2)
+        name = re.sub(r"^(The|A)\s+", "", name)
+        initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+        if initials.startswith(acronym[0]) and len(initials) >= len(acronym) - 1:
+            entities.add_organization(name, acronym)
+
+
+def note_unparsed_mentions(entities: Entities, text: str, sentences: list[Sentence], quoted: DisjointSpans) -> None:
+    """Known names in sentences that were not parsed still count as mentions (a leading one as subject)."""
+    forms: dict[str, Entity] = {}
+    for person in entities.persons:
+        words = person.name.split()
+        for form in (*person.spellings, words[0], words[-1]):
+            forms.setdefault(form, person)
+    if not forms:
+        return
+    pattern = re.compile(r"\b(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b")
+    for sentence in sentences:
+        if sentence.tokens is not None:
+            continue
+        for match in pattern.finditer(text, sentence.span.start, sentence.span.end):
+            if match.start() in quoted:
+                continue
+            leading = match.start() - sentence.span.start < 40
+            entities.mention(match.start(), sentence.paragraph, forms[match.group(1)], subject=leading)
+
+
+def note_roles(entities: Entities, text: str) -> None:
+    """The roles written before a full name ('former chief of staff Lena Fischer') or in apposition
+    after it ('Lena Fischer, the former chief of staff,'), lower-cased, for descriptions to match."""
+    for person in entities.persons:
+        for spelling in person.spellings:
+            pattern = r"\s+".join(re.escape(part) for part in spelling.split())
+            for match in re.finditer(pattern, text):
+                if role := role_before(text[max(0, match.start() - 100):match.start()], loose=True):
+                    person.roles.add(role.lower())
+                if after := APPOSITIVE_ROLE.match(text, match.end()):
+                    person.roles.add(" ".join(after.group(1).lower().split()))
+
+
+def note_genders(entities: Entities, text: str, sentences: list[Sentence], quoted: DisjointSpans) -> None:
+    """A gender for each person: the titles the article gives (set while gathering), then the
+    pronouns of sentences that mention that person alone, then the first-name table."""
+    votes: dict[int, Counter] = {}
+    starts = [m.at for m in entities.mentions]
+    for i, sentence in enumerate(sentences):
+        named = {id(m.entity): m.entity for m in entities.mentions[bisect_left(starts, sentence.span.start):bisect_left(starts, sentence.span.end)]}
+        if len(named) != 1:
+            continue
+        (person,) = named.values()
+        for word in re.finditer(r"\b[A-Za-z]+\b", text[sentence.span.start:sentence.span.end]):
+            if sentence.span.start + word.start() not in quoted and (gender := pronoun_gender(word.group())):
+                votes.setdefault(id(person), Counter())[gender] += 1
+    for person in entities.persons:
+        if person.gender is None and (counts := votes.get(id(person))):
+            (top, n), *rest = counts.most_common() + [(None, 0)]
+            if n >= 2 and n >= 3 * rest[0][1]:
+                person.gender = top
+        if person.gender is None and len(person.name.split()) > 1:
+            person.gender = given_name_gender(person.name.split()[0])
+
+
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "the", "former", "late", "sir", "dame"}
+
+
+def roles(text: str, names: set[str]) -> dict[str, set[str]]:
+    """The titles and roles the article writes before each full name: 'South Korean President', 'Gyeonggi Gov.'."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        if len(name.split()) < 2:
+            continue
+        pattern = r"\s+".join(re.escape(part) for part in name.split())
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            if role := role_before(text[max(0, match.start() - 100):match.start()]):
+                found.setdefault(name, set()).add(role)
+    return found
+
+
+def role_before(before: str, loose: bool = False) -> str | None:
+    """The run of title words and capitalised words just before a name, if it holds a title;
+    ``loose`` also takes lower-case role words ('former chief of staff')."""
+    if not before.endswith(" "):
+        return None
+    words = before.rsplit("\n", 1)[-1].split()[-6:]
+    role: list[str] = []
+    for word in reversed(words):
+        if word[-1] in ",;:()\"“”" or (word.endswith(".") and word.lower() not in TITLES):
+            break
+        if word.lower() in TITLES or word[:1].isupper() or loose and (word.lower() in ROLE_WORDS or word == "of" and role):
+            role.insert(0, word)
+        else:
+            break
+    while role and role[0].lower() in ("the", "a", "an", "of"):
+        role.pop(0)
+    if any(w.lower() in TITLES and w.lower() not in HONORIFICS or loose and w.lower() in ROLE_WORDS for w in role):
+        return " ".join(role)
+    return None
