@@ -13,13 +13,21 @@ from collections import Counter
 from common import jsonl_records
 
 from onrecord import extract
+from onrecord.lexicon import TITLES
 from onrecord.parse import load_model
+
+NOT_NAMES = TITLES | {"and", "but", "as", "at", "in", "on", "for", "with", "by", "to", "of", "if", "when", "while", "after",
+                      "democrat", "republican", "sen", "rep", "gov", "u.s", "then", "candidate", "presidential", "democratic"}
 
 
 def longer_name_ending_in(text: str, word: str) -> str | None:
-    """A capitalised name of two or more words in the text whose last word is ``word``."""
-    match = re.search(r"\b(?:[A-Z][\w'’.-]+\s+){1,3}" + re.escape(word) + r"\b", text)
-    return match.group(0) if match else None
+    """A capitalised name of two or more words on one line of the text whose last word is ``word``,
+    not counting titles and sentence openers ('President Obama' is no longer name than 'Obama')."""
+    for match in re.finditer(r"\b((?:[A-Z][\w'’.-]* +){1,3})" + re.escape(word) + r"\b", text):
+        before = [w for w in match.group(1).split() if w.lower().rstrip(".") not in NOT_NAMES and w.lower() not in NOT_NAMES]
+        if before:
+            return match.group(0)
+    return None
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ def test_cli_extract_writes_json_lines(tmp_path):
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["speaker"] for r in records] == ["Ana Ruiz"]
-    assert set(records[0]) == {"article", "quote", "start", "end", "kind", "cue", "speaker", "speaker_type", "speaker_mention", "confidence"}
+    assert set(records[0]) == {"article", "quote", "start", "end", "kind", "cue", "speaker", "speaker_type", "speaker_mention", "confidence", "speaker_gender"}
     assert records[0]["article"] == str(article)
     assert GOOD[records[0]["start"]:records[0]["end"]] == records[0]["quote"]
 

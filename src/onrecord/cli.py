@@ -75,10 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=run_evaluate)
 
     ingest_ = commands.add_parser("ingest", help="store the articles and statements of text, HTML, WARC and JSONL inputs")
-    ingest_.add_argument("paths", nargs="+", metavar="PATH",
+    ingest_.add_argument("paths", nargs="*", metavar="PATH",
                          help=".txt, .html, .warc(.gz), .jsonl(.gz) files, folders of them, or - for JSONL on stdin")
     ingest_.add_argument("--jobs", type=positive_int, help="processes for the NLP work (default: all cores)")
     ingest_.add_argument("--aliases", metavar="FILE", help="identity corrections to apply first (CSV or YAML; see `people`)")
+    ingest_.add_argument("--reprocess", action="store_true",
+                         help="extract the stored articles again with this version's rules (speakers, genders) and "
+                              "replace their statements; PATHs are then optional")
     add_db_option(ingest_)
     add_model_option(ingest_)
     ingest_.set_defaults(run=run_ingest)
@@ -263,10 +266,20 @@ def print_scores(report: scoring.Report) -> None:
     table = Table(title="onrecord against the gold statements")
     for column in ("kind", "precision", "recall", "F1", "speaker acc.", "predicted", "gold", "matched"):
         table.add_column(column, justify="right")
-    for kind, scores in report.scores().items():
-        table.add_row(kind, *(f"{scores[k]:.3f}" for k in ("precision", "recall", "f1", "speaker_accuracy")),
-                      *(str(scores[k]) for k in ("predicted", "gold", "matched")))
+    scores = report.scores()
+    cases = scores.pop("cases", {})
+    for kind, kind_scores in scores.items():
+        table.add_row(kind, *(f"{kind_scores[k]:.3f}" for k in ("precision", "recall", "f1", "speaker_accuracy")),
+                      *(str(kind_scores[k]) for k in ("predicted", "gold", "matched")))
     Console(width=120).print(table)
+    if cases:
+        by_case = Table(title="speakers by how the article names them")
+        for column in ("case", "gold", "matched", "speaker acc.", "type acc.", "gender acc."):
+            by_case.add_column(column, justify="right")
+        for case, case_scores in [("overall", scores["overall"]), *cases.items()]:
+            by_case.add_row(case, str(case_scores["gold"]), str(case_scores["matched"]),
+                            *(f"{case_scores[k]:.3f}" for k in ("speaker_accuracy", "type_accuracy", "gender_accuracy")))
+        Console(width=120).print(by_case)
 
 
 def print_errors(report: scoring.Report) -> None:
@@ -275,11 +288,15 @@ def print_errors(report: scoring.Report) -> None:
     for p in report.false_positives:
         print(f"false positive {Path(p.article).name} {p.start}-{p.end} [{p.kind}] {p.speaker}: {p.quote[:90]}")
     for p, g in report.wrong_speakers:
-        print(f"wrong speaker {g['article']} {p.start}-{p.end}: {p.speaker!r} (gold {g['speaker']!r})")
+        print(f"wrong speaker {g['article']} {p.start}-{p.end}: {p.speaker!r} {p.speaker_type} {p.speaker_gender} "
+              f"(gold {g['speaker']!r} {g.get('speaker_type', '')} {g.get('speaker_gender', '')})")
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from .ingest import Summary, ingest
+    from .ingest import Summary, ingest, reprocess
+
+    if not args.paths and not args.reprocess:
+        raise OnRecordError("ingest needs at least one PATH (or --reprocess)")
 
     with Store(args.db) as store, ingest_progress() as progress:
         task = progress.add_task("ingest", total=None, stored=0, rate=0.0)
@@ -297,6 +314,13 @@ def run_ingest(args: argparse.Namespace) -> int:
             new, already = load_tables(store, folder)
             print(f"{folder}: {new} new articles, {already} already stored", file=sys.stderr)
         paths = [p for p in args.paths if p not in tables]
+        if args.reprocess:
+            summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
+                                on_progress=show_progress)
+            print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} articles reprocessed, {summary.failed} failed, "
+                  f"{summary.statements} statements found, {summary.elapsed:.1f} s -> {args.db}", file=sys.stderr)
+            if summary.interrupted or summary.failed:
+                return 130 if summary.interrupted else 1
         if not paths:
             return 0
         summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
@@ -320,13 +344,24 @@ def run_quotes(args: argparse.Namespace) -> int:
     where = QuoteFilter(args.speaker, args.search, args.since, args.until, args.outlet, args.kind, args.limit)
     with Store(args.db, readonly=True) as store:
         rows = store.quotes(where)
+        say_who_is_meant(store, args.speaker)
     print_rows([dict(row) for row in rows], QUOTE_FIELDS, args.format, table_columns=QUOTE_FIELDS[:6])
     return 0
+
+
+def say_who_is_meant(store: Store, speaker: str | None) -> None:
+    """'Clinton' may be several people: name them (on stderr, so the rows stay machine-readable)."""
+    meant = store.people_meant(speaker) if speaker else []
+    if len(meant) > 1:
+        names = ", ".join(f"{row['name']} ({row['statements']})" for row in meant[:10])
+        print(f"onrecord: {speaker!r} may mean {len(meant)} people: {names}; the statements of all are listed, "
+              "give a fuller name for one", file=sys.stderr)
 
 
 def run_statements(args: argparse.Namespace) -> int:
     with Store(args.db, readonly=True) as store:
         rows = store.merged_statements(args.speaker, args.search, args.min_outlets, args.limit)
+        say_who_is_meant(store, args.speaker)
     fields = ("speaker", "quote", "first_seen", "outlets", "articles", "outlet_names", "first_article", "id")
     print_rows([dict(row) for row in rows], fields, args.format, table_columns=fields[:6])
     return 0

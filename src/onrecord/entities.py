@@ -19,7 +19,7 @@ from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .lexicon import FEMALE_PRONOUNS, FEMALE_TITLES, MALE_PRONOUNS, MALE_TITLES, NAME_PARTICLES, ROLE_WORDS, TITLES
+from .lexicon import FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_PRONOUNS, MALE_TITLES, NAME_PARTICLES, ORG_NOUNS, ROLE_WORDS, TITLES
 from .model import DisjointSpans, Gender
 from .names import fold, given_name_gender, is_given_name
 from .parse import Sentence, is_proper_noun
@@ -27,7 +27,12 @@ from .parse import Sentence, is_proper_noun
 PRONOUN_WINDOW_PARAGRAPHS = 3
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 WORD = re.compile(r"[^\W\d_][\w’'\-]*\.?|[A-Z]\.")  # a word, an initial ('J.') or an abbreviated title ('Gov.')
-ACRONYM_AFTER = re.compile(r"((?:[A-Z][\w&’'\-]*\s+(?:(?:of|for|and|on|the|de)\s+)*){1,8})\(([A-Z][A-Z&]{1,7})\)")
+ACRONYM_AFTER = re.compile(r"((?:[A-Z][\w&’'\-]*[ \t]+(?:(?:of|for|and|on|the|de)[ \t]+)*){1,8})\(([A-Z][A-Z&]{1,7})\)")
+NAMED_ORGANIZATION = re.compile(r"\b(?:(?:[A-Z][\w&’'\-]*\s+){1,4}(?:Inc\.|Ltd\.?|Corp\.|LLC|Ventures|Systems|Federation|Union|"
+                                r"Association|Foundation|Institute|Directorate|Agency|Authority)|"
+                                r"(?:Ministry|Department|Office|Bureau|Board|Commission) of (?:the )?(?:[A-Z][\w\-]+\s?){1,3})")
+AGE_AFTER = re.compile(r",\s+\d{1,3},")
+ROLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ROLE_WORDS)) + r"),\s+$")  # 'The club's chairwoman, Yolanda de Vries'
 APPOSITIVE_ROLE = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([a-z][\w\s’'\-]{2,60}?)\s*(?=[,.;]|\s+(?:who|said|says|told))")
 
 
@@ -46,6 +51,12 @@ class Entity:
     def name(self) -> str:
         full = [s for s in self.spellings if len(s.split()) > 1] or list(self.spellings)
         return max(full, key=lambda s: (self.spellings[s], -full.index(s)))
+
+    @property
+    def likely_gender(self) -> Gender | None:
+        """The gender the article has shown so far, else the one the first-name table gives."""
+        words = self.name.split()
+        return self.gender or (given_name_gender(words[0]) if len(words) > 1 else None)
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class Run:
     name: str
     titles: tuple[str, ...]
     paragraph: int
+    role: bool = False  # followed by a role in apposition: 'Lena Fischer, the former chief of staff'
+    age: bool = False  # followed by an age: 'Ines Caldera, 54,'
 
 
 # --- names and their parts ---
@@ -73,6 +86,17 @@ class Run:
 
 def name_parts(name: str) -> tuple[str, ...]:
     return tuple(fold(p) for p in name.split() if len(p.strip(".")) > 1)
+
+
+def is_partial(parts: tuple[str, ...]) -> bool:
+    """A surname or given name alone: one word, or a surname with its particles ('van der Berg')."""
+    return len(parts) == 1 or bool(parts) and parts[0] in NAME_PARTICLES
+
+
+def is_part_of(parts: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """'Clinton' of Hillary Clinton, 'Hillary' of her, 'van der Berg' of Pieter van der Berg, and a
+    surname among two ('Acosta' of Melba Acosta Febo)."""
+    return parts in (full[:1], full[-1:], surname_of(full)) or len(parts) == 1 and len(full) > 2 and parts[0] in full[1:]
 
 
 def surname_of(parts: tuple[str, ...]) -> tuple[str, ...]:
@@ -168,7 +192,9 @@ def to_run(text: str, words: list, paragraph: int) -> Run | None:
     name, titles = clean_name(raw)
     if not name:
         return None
-    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph)
+    role = bool(APPOSITIVE_ROLE.match(text, words[-1].end()) or ROLE_BEFORE.search(text, max(0, words[0].start() - 40), words[0].start()))
+    age = bool(AGE_AFTER.match(text, words[-1].end()))
+    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph, role, age)
 
 
 # --- the entities of one article ---
@@ -180,8 +206,9 @@ class Entities:
     def __init__(self, runs: list[Run] | None = None) -> None:
         self.persons: list[Entity] = []
         self.organizations: dict[str, Entity] = {}  # by acronym and by folded name
+        self.organization_mentions: list[tuple[int, int, Entity]] = []
         self.mentions: list[Mention] = []
-        self.groups: list[tuple[int, object]] = []  # (paragraph, speaker) of unnamed speakers, in text order
+        self.groups: list[tuple[int, int, object]] = []  # (at, paragraph, speaker) of unnamed speakers, in text order
         self.runs = runs or []
 
     # --- gathering names ---
@@ -193,8 +220,8 @@ class Entities:
         titles = set(titles) | own_titles
         gender = title_gender(titles)
         person = self.find_name(name, at, gender)
-        if person is None and len(name_parts(name)) == 1:
-            person = self.person_from_runs(name, at, gender)
+        if person is None and is_partial(name_parts(name)):
+            person = self.person_from_runs(name_parts(name), at, gender)
         if person is None:
             person = Entity(parts=name_parts(name), first_seen=at)
             self.persons.append(person)
@@ -207,11 +234,10 @@ class Entities:
             person.parts = name_parts(name)
         person.spellings[name] += weight
 
-    def person_from_runs(self, name: str, at: int, gender: Gender | None) -> Entity | None:
+    def person_from_runs(self, parts: tuple[str, ...], at: int, gender: Gender | None) -> Entity | None:
         """A surname the parser found alone, whose full name the article writes elsewhere: the
         full name nearest before it (else the first after it), of a compatible gender."""
-        part = fold(name)
-        fitting = [r for r in self.runs if len(name_parts(r.name)) > 1 and part in (name_parts(r.name)[0], name_parts(r.name)[-1])
+        fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and parts in (name_parts(r.name)[:1], surname_of(name_parts(r.name)))
                    and compatible(gender, title_gender(r.titles) or given_name_gender(r.name.split()[0]))]
         if not fitting:
             return None
@@ -228,12 +254,14 @@ class Entities:
         parts = name_parts(name)
         if not parts:
             return None
-        if len(parts) == 1 or parts[0] in NAME_PARTICLES:
+        if is_partial(parts):
             return self.find_part(parts, at, gender)
         return self.find_full(name)
 
     def find_full(self, name: str) -> Entity | None:
         key, parts = fold(name), name_parts(name)
+        if not parts:
+            return None
         for person in self.persons:
             known = {fold(s) for s in person.spellings}
             if key in known or len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
@@ -243,8 +271,7 @@ class Entities:
 
     def find_part(self, parts: tuple[str, ...], at: int, gender: Gender | None = None) -> Entity | None:
         """A surname or given name alone: the person of that name mentioned last before ``at``."""
-        matching = [p for p in self.persons if parts in (p.parts[:1], p.parts[-1:], surname_of(p.parts))
-                    and compatible(gender, p.gender)]
+        matching = [p for p in self.persons if is_part_of(parts, p.parts) and compatible(gender, p.likely_gender)]
         if len(matching) <= 1:
             return matching[0] if matching else None
         latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
@@ -270,44 +297,56 @@ class Entities:
         latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
         return latest.entity if latest else None
 
-    def add_organization(self, name: str, acronym: str | None = None) -> Entity:
-        organization = self.organizations.get(fold(name)) or Entity("organization")
+    def add_organization(self, name: str, at: int, acronym: str | None = None) -> Entity:
+        organization = self.organizations.get(fold(name)) or Entity("organization", first_seen=at)
         organization.spellings[name] += 1
         for key in filter(None, (fold(name), acronym and fold(acronym))):
             self.organizations.setdefault(key, organization)
+        insort(self.organization_mentions, (at, id(organization), organization), key=lambda m: m[0])
         return organization
 
-    def organization(self, phrase: str) -> Entity | None:
-        """An organisation by name or acronym ('the NTSB'), or by the noun of its name ('the board')."""
+    def organization(self, phrase: str, at: int) -> Entity | None:
+        """An organisation by name or acronym ('the NTSB'), by a noun of its name ('the directorate'),
+        or for a generic noun ('the company') the organisation named last before ``at``."""
         key = fold(re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.IGNORECASE))
         if key in self.organizations:
             return self.organizations[key]
-        named = {id(o): o for o in self.organizations.values() if len(key) > 3 and any(fold(w) == key for w in o.name.split())}
-        return next(iter(named.values())) if len(named) == 1 else None
+        before = [o for where, _, o in self.organization_mentions if where < at]
+        named = [o for o in before if any(fold(w) == key for w in o.name.split())]
+        if named:
+            return named[-1]
+        return before[-1] if before and key in GENERIC_ORG_NOUNS else None
 
     # --- pronouns ---
 
-    def group_speaker(self, paragraph: int, speaker):
-        self.groups.append((paragraph, speaker))
+    def group_speaker(self, at: int, paragraph: int, speaker):
+        self.groups.append((at, paragraph, speaker))
         return speaker
 
-    def latest_group(self, pronoun: str, paragraph: int):
+    def latest_group(self, pronoun: str, at: int, paragraph: int) -> tuple[int, object] | None:
         """'The ministry said ... It added ...': the last organisation (for 'it') or group that spoke nearby."""
         wanted = {"organization"} if pronoun.lower() == "it" else {"organization", "description", "person", "unknown"}
-        for where, speaker in reversed(self.groups):
-            if paragraph - where > PRONOUN_WINDOW_PARAGRAPHS:
+        for where, in_paragraph, speaker in reversed(self.groups):
+            if where > at:
+                continue
+            if paragraph - in_paragraph > PRONOUN_WINDOW_PARAGRAPHS:
                 return None
             if speaker.type in wanted:
-                return speaker
+                return where, speaker
         return None
+
+    def latest_organization(self, at: int) -> tuple[int, Entity] | None:
+        """The organisation named last before ``at`` ('The Ministry of Health has urged ... it said')."""
+        before = [(where, organization) for where, _, organization in self.organization_mentions if where < at]
+        return before[-1] if before else None
 
     def antecedent(self, pronoun: str, at: int, paragraph: int) -> Entity | None:
         """The person a pronoun means: the latest subject before it, not merely the nearest name,
         never one of the other known gender; within the last few paragraphs first, then anywhere before."""
         gender = pronoun_gender(pronoun)
-        before = [m for m in self.mentions[:self.count_before(at)] if compatible(gender, m.entity.gender)]
+        before = [m for m in self.mentions[:self.count_before(at)] if compatible(gender, m.entity.likely_gender)]
         near = [m for m in before if paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS]
-        known = [m for m in near if gender and m.entity.gender == gender]
+        known = [m for m in near if gender and m.entity.likely_gender == gender]
         subjects = lambda mentions: [m for m in mentions if m.subject]  # noqa: E731
         for pick in (subjects(known), known, subjects(near), near, subjects(before)):
             if pick:
@@ -367,10 +406,11 @@ def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
     for run in sorted(entities.runs, key=lambda r: (len(r.name.split()) < 2, r.at)):
         parts = name_parts(run.name)
         gender = title_gender(run.titles)
-        if len(parts) > 1 and parts[0] not in NAME_PARTICLES:
+        if not parts:
+            continue
+        if not is_partial(parts):
             person = entities.find_full(run.name)
-            shares = [p for p in entities.persons if set(p.parts) & {parts[0], parts[-1]}]
-            if person is None and shares and is_given_name(run.name.split()[0]):
+            if person is None and looks_like_person(run, entities):
                 person = entities.add_name(run.name, run.at, weight=0.5, titles=run.titles)
             elif person is not None:
                 entities.add_spelling(person, run.name, 0.5)
@@ -379,9 +419,22 @@ def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
         else:
             continue
         if person is not None:
-            person.gender = person.gender or gender
+            if entities.find_part(parts, run.at) is person or len(parts) > 1:  # 'Ms. Kowalski' of two Kowalskis tells no gender
+                person.gender = person.gender or gender
             if run.at not in quoted:
                 entities.mention(run.at, run.paragraph, person, subject=False)
+
+
+def looks_like_person(run: Run, entities: Entities) -> bool:
+    """A run the parser never saw names a person when it starts with a given name and either shares
+    a word with a person already known ('Bill Clinton' beside 'Clinton') or has a title or a role
+    ('Lena Fischer, the former chief of staff'), and does not end in an organisation's noun."""
+    words = run.name.split()
+    if not is_given_name(words[0]) or words[-1].lower() in ORG_NOUNS:
+        return False
+    parts = name_parts(run.name)
+    shares = any(set(p.parts) & {parts[0], parts[-1]} for p in entities.persons)
+    return shares or bool(run.titles) or run.role or run.age
 
 
 def titles_before(name) -> tuple[str, ...]:
@@ -411,20 +464,28 @@ def is_main_subject(token) -> bool:
 
 
 def note_organizations(entities: Entities, text: str, sentence: Sentence) -> None:
+    """The parser's organisations, less the people it mistook for one ('Vandermeer')."""
     for ent in sentence.tokens.ents:
         if ent.label_ == "ORG":
             span = sentence.token_span(ent[0], ent[-1])
-            entities.add_organization(re.sub(r"^(the|The)\s+", "", whole_words(text, span.start, span.end)))
+            name = re.sub(r"^(the|The)\s+", "", whole_words(text, span.start, span.end))
+            if entities.find_name(clean_name(name)[0], span.start) is None:
+                entities.add_organization(name, span.start)
 
 
 def note_acronyms(entities: Entities, text: str) -> None:
-    """'the National Transport Safety Board (NTSB)': the acronym names the organisation."""
+    """'the National Transport Safety Board (NTSB)': the acronym names the organisation; and names
+    of the form 'Ministry of Health' the parser may not have seen."""
     for match in ACRONYM_AFTER.finditer(text):
-        name, acronym = " ".join(match.group(1).split()), match.group(2)
-        name = re.sub(r"^(The|A)\s+", "", name)
-        initials = "".join(w[0] for w in name.split() if w[:1].isupper())
-        if initials.startswith(acronym[0]) and len(initials) >= len(acronym) - 1:
-            entities.add_organization(name, acronym)
+        words, acronym = match.group(1).split(), match.group(2)
+        for start in range(len(words)):
+            name = words[start:]
+            initials = {"".join(w[0] for w in name if w[:1].isupper()), "".join(w[0] for w in name).upper()}
+            if name[0][:1].isupper() and name[0] != "The" and acronym in initials:
+                entities.add_organization(" ".join(name), match.start(), acronym)
+                break
+    for match in NAMED_ORGANIZATION.finditer(text):
+        entities.add_organization(" ".join(match.group().split()), match.start())
 
 
 def note_unparsed_mentions(entities: Entities, text: str, sentences: list[Sentence], quoted: DisjointSpans) -> None:

@@ -2,7 +2,9 @@
 
 A predicted statement matches a gold one of the same article when their spans overlap by at
 least half of each span's length; matching is one-to-one. Gold lines marked ``optional`` are
-neither required nor counted as false positives.
+neither required nor counted as false positives. A speaker is right only when it is the gold full
+name (case, spaces and hyphens aside); where gold lines carry ``speaker_type`` and ``speaker_gender``
+those are scored too, and a ``case`` (how the article names the speaker) gets its own scores.
 """
 
 from __future__ import annotations
@@ -26,27 +28,43 @@ class Tally:
     matched_predicted: int = 0
     matched_gold: int = 0
     right_speaker: int = 0
+    typed: int = 0  # matched gold statements annotated with a speaker type (and so a gender)
+    right_type: int = 0
+    right_gender: int = 0
 
     def scores(self) -> dict:
         precision = self.matched_predicted / self.predicted if self.predicted else 0.0
         recall = self.matched_gold / self.gold if self.gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        speaker = self.right_speaker / self.matched_gold if self.matched_gold else 0.0
+        ratio = lambda right, of: round(right / of, 4) if of else 0.0  # noqa: E731
         return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-                "speaker_accuracy": round(speaker, 4), "predicted": self.predicted, "gold": self.gold,
-                "matched": self.matched_gold}
+                "speaker_accuracy": ratio(self.right_speaker, self.matched_gold),
+                "type_accuracy": ratio(self.right_type, self.typed), "gender_accuracy": ratio(self.right_gender, self.typed),
+                "predicted": self.predicted, "gold": self.gold, "matched": self.matched_gold}
+
+    def judge(self, predicted: Statement, gold: dict) -> bool:
+        """Count one matched pair: the speaker (exactly, by full name), and its type and gender where annotated."""
+        right = fold_name(predicted.speaker) == fold_name(gold["speaker"])
+        self.right_speaker += right
+        if "speaker_type" in gold:
+            self.typed += 1
+            self.right_type += predicted.speaker_type == gold["speaker_type"]
+            self.right_gender += predicted.speaker_gender == gold.get("speaker_gender")
+        return right
 
 
 @dataclass
 class Report:
     overall: Tally = field(default_factory=Tally)
     kinds: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k in KINDS})
+    cases: dict[str, Tally] = field(default_factory=dict)  # by how the gold line's speaker is named ("case")
     misses: list[dict] = field(default_factory=list)
     false_positives: list[Statement] = field(default_factory=list)
     wrong_speakers: list[tuple[Statement, dict]] = field(default_factory=list)
 
     def scores(self) -> dict:
-        return {"overall": self.overall.scores(), **{k: t.scores() for k, t in self.kinds.items()}}
+        return {"overall": self.overall.scores(), **{k: t.scores() for k, t in self.kinds.items()},
+                **({"cases": {c: t.scores() for c, t in sorted(self.cases.items())}} if self.cases else {})}
 
 
 def load_gold(path: str) -> dict[str, list[dict]]:
@@ -110,14 +128,15 @@ def score_article(report: Report, predicted: list[Statement], gold: list[dict]) 
         report.kinds[g["kind"]].gold += 1
     matched_g = {j for _, j in pairs}
     report.misses.extend(g for j, g in enumerate(required) if j not in matched_g)
+    for g in required:
+        if "case" in g:
+            report.cases.setdefault(g["case"], Tally()).gold += 1
     for i, j in pairs:
         p, g = predicted[i], required[j]
         report.overall.matched_predicted += 1
         report.kinds[p.kind].matched_predicted += 1
-        report.overall.matched_gold += 1
-        report.kinds[g["kind"]].matched_gold += 1
-        if fold_name(p.speaker) == fold_name(g["speaker"]):
-            report.overall.right_speaker += 1
-            report.kinds[g["kind"]].right_speaker += 1
-        else:
+        tallies = [report.overall, report.kinds[g["kind"]], *([report.cases[g["case"]]] if "case" in g else [])]
+        for tally in tallies:
+            tally.matched_gold += 1
+        if not all([tally.judge(p, g) for tally in tallies]):
             report.wrong_speakers.append((p, g))

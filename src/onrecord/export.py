@@ -27,11 +27,11 @@ SCHEMAS = {
     "statements": pa.schema([("id", INT), ("article_id", STRING), ("start", INT), ("end", INT), ("quote", STRING),
                              ("kind", STRING), ("cue", STRING), ("person_id", INT), ("speaker", STRING),
                              ("speaker_type", STRING), ("speaker_mention", STRING), ("confidence", FLOAT),
-                             ("merged_id", INT)]),
+                             ("merged_id", INT), ("speaker_gender", STRING)]),
     "merged_statements": pa.schema([("id", INT), ("person_id", INT), ("quote", STRING), ("first_seen", STRING),
                                     ("articles", INT), ("outlets", INT)]),
     "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("wikidata", STRING), ("variants", STRING),
-                         ("roles", STRING)]),
+                         ("roles", STRING), ("gender", STRING)]),
 }
 FORMATS = ("jsonl", "csv", "parquet")
 ROWS_PER_BATCH = 10_000
@@ -100,7 +100,7 @@ def load(store: Store, folder: str | Path) -> tuple[int, int]:
     for row in sorted(table("statements").to_pylist(), key=lambda s: (s["article_id"], s["start"])):
         statements.setdefault(row["article_id"], []).append(Statement(
             row["quote"], row["start"], row["end"], row["kind"], row["cue"], row["speaker"], row["speaker_type"],
-            row["speaker_mention"], row["confidence"], row["article_id"]))
+            row["speaker_mention"], row["confidence"], row["article_id"], row.get("speaker_gender")))
     articles = table("articles").to_pylist()
     with store.transaction():
         new = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], row["published"], row["id"],

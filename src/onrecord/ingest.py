@@ -23,8 +23,8 @@ from .limits import ARTICLE_SECONDS
 from .merge import Sketch, sketch
 from .model import Article, Document, Statement
 from .parse import load_model
-from .read import documents
 from .entities import roles
+from .read import documents
 from .store import Store
 
 BATCH = 8  # documents sent to a worker at once: fewer round trips, little waiting at the end
@@ -76,6 +76,37 @@ def ingest(paths: list[str], store: Store, *, jobs: int | None = None, model: st
         store_results(store, results, summary, on_error)
         on_progress(summary)
 
+    return run(work, summary, write, jobs, model, seconds)
+
+
+def reprocess(store: Store, *, jobs: int | None = None, model: str | None = None,
+              seconds: float | None = ARTICLE_SECONDS,
+              on_error: Callable[[InputError], None] = lambda error: None,
+              on_progress: Callable[[Summary], None] = lambda summary: None) -> Summary:
+    """Extract every stored article again with this version's rules and replace its statements, so a
+    store made by an earlier version need not be rebuilt from its inputs."""
+    summary = Summary()
+
+    def write(results: list[Result]) -> None:
+        with store.transaction():
+            for result in results:
+                if isinstance(result, Extracted):
+                    store.replace_statements(result.article, result.statements, result.roles)
+                    summary.new += 1
+                    summary.statements += len(result.statements)
+        for result in results:
+            if isinstance(result, InputError):
+                summary.failed += 1
+                on_error(result)
+        on_progress(summary)
+
+    stored = [Article(row["text"], row["source"], row["headline"], row["author"], row["published"], row["id"], row["url"],
+                      row["outlet"], bool(row["headline_first"])) for row in store.stored_articles()]
+    return run((stored[i:i + BATCH] for i in range(0, len(stored), BATCH)), summary, write, jobs, model, seconds)
+
+
+def run(work: Iterator[list], summary: Summary, write: Callable[[list[Result]], None], jobs: int | None,
+        model: str | None, seconds: float | None) -> Summary:
     jobs = jobs or default_jobs()
     try:
         if jobs <= 1:
@@ -148,17 +179,18 @@ def exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def extract_batch(batch: list[Document], model: str | None, seconds: float | None = ARTICLE_SECONDS) -> list[Result]:
+def extract_batch(batch: list[Document] | list[Article], model: str | None, seconds: float | None = ARTICLE_SECONDS) -> list[Result]:
     return [extract_document(document, model, seconds) for document in batch]
 
 
-def extract_document(document: Document, model: str | None, seconds: float | None = ARTICLE_SECONDS) -> Result:
+def extract_document(document: Document | Article, model: str | None, seconds: float | None = ARTICLE_SECONDS) -> Result:
     extracted = pipeline.extract_document(document, model=model, seconds=seconds)
     if isinstance(extracted, InputError):
         return extracted
     article, statements = extracted
     names = {s.speaker for s in statements if s.speaker and s.speaker_type == "person"}
-    return Extracted(document.fingerprint, article, statements, sketch(article.text, article.headline_first), roles(article.text, names))
+    fingerprint = document.fingerprint if isinstance(document, Document) else article.id
+    return Extracted(fingerprint, article, statements, sketch(article.text, article.headline_first), roles(article.text, names))
 
 
 def store_results(store: Store, results: list[Result], summary: Summary, on_error: Callable[[InputError], None]) -> None:

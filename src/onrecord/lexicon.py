@@ -86,6 +86,7 @@ ministry government company firm agency department office committee commission p
 group union association organization organisation administration military army police campaign
 board institute authority authorities regime parliament congress senate house newspaper media network
 agency corporation exchange union federation league club team embassy statement report study survey
+directorate bureau ministry foundation institute
 """.split())
 
 # Words of a role written around a name ('former chief of staff Lena Fischer', 'Lena Fischer, the
@@ -93,6 +94,7 @@ agency corporation exchange union federation league club team embassy statement 
 ROLE_WORDS = TITLES | PERSON_NOUNS | set("""
 staff strategist spokesperson adviser advisor counsel manager organizer organiser pollster activist
 acting interim senior deputy assistant associate campaign press communications policy national regional
+headteacher teacher nurse pastor owner founder president chairwoman chairman ceo head
 """.split())
 
 # Head nouns of documents: what they "say" is their author's ('Clinton's statement said'), never a person they name.
@@ -100,3 +102,7 @@ DOCUMENT_NOUNS = set("""
 statement report study survey complaint letter filing lawsuit memo memorandum document poll analysis release
 ruling order indictment affidavit motion petition post tweet email video ad advertisement
 """.split())
+
+# Nouns by which an article goes on to call the organisation it named last: 'the company said'.
+GENERIC_ORG_NOUNS = {"company", "firm", "ministry", "department", "agency", "union", "club", "group", "board",
+                     "directorate", "authority", "office", "bureau", "organization", "organisation", "commission"}

@@ -288,6 +288,30 @@ def person_for(db: sqlite3.Connection, name: str, speaker_type: str, used: bool 
     return person
 
 
+def majority_gender(counts: dict[str, int]) -> str | None:
+    """A person's gender is the one most of their statements give (a tie or none: unknown)."""
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+
+
+def note_genders(db: sqlite3.Connection, people: set[int]) -> None:
+    for person in people:
+        counts = dict(db.execute("SELECT speaker_gender, count(*) FROM statements WHERE person_id = ? AND speaker_gender"
+                                 " IS NOT NULL GROUP BY speaker_gender", (person,)).fetchall())
+        db.execute("UPDATE people SET gender = ? WHERE id = ?", (majority_gender(counts), person))
+
+
+def drop_people_without_statements(db: sqlite3.Connection, people: set[int]) -> None:
+    """People left with no statement after a reprocess go, unless an aliases file named them."""
+    for person in people:
+        db.execute("DELETE FROM people WHERE id = ? AND wikidata IS NULL"
+                   " AND NOT EXISTS (SELECT 1 FROM statements WHERE person_id = ?)"
+                   " AND NOT EXISTS (SELECT 1 FROM merged_statements WHERE person_id = ?)"
+                   " AND NOT EXISTS (SELECT 1 FROM people_apart a JOIN person_keys k ON k.key = a.key WHERE k.person_id = ?)",
+                   (person, person, person, person))
+    note_genders(db, {p for p in people if db.execute("SELECT 1 FROM people WHERE id = ?", (p,)).fetchone()})
+
+
 def kept_apart(db: sqlite3.Connection, key: str, person: int) -> bool:
     """An aliases file said this name is not that person."""
     return db.execute("SELECT 1 FROM people_apart a JOIN person_keys k ON k.key = a.other"

@@ -34,12 +34,13 @@ def extract_article(article: Article, *, model: str | Language | None = None) ->
     return with_metadata(article, layout), statements(text, layout, sentences, quotations, article.source)
 
 
-def extract_document(document: Document, *, model: str | Language | None = None,
+def extract_document(document: Document | Article, *, model: str | Language | None = None,
                      seconds: float | None = ARTICLE_SECONDS) -> tuple[Article, list[Statement]] | InputError:
-    """Read and extract one document within the time limit; any failure is an InputError naming it."""
+    """Read and extract one document (or a stored article, again) within the time limit; any failure
+    is an InputError naming it."""
     try:
         with time_limit(seconds, document.source):
-            return extract_article(to_article(document), model=model)
+            return extract_article(document if isinstance(document, Article) else to_article(document), model=model)
     except InputError as error:
         return error
     except OnRecordError:

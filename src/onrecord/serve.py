@@ -41,6 +41,7 @@ class Page:
     page: int
     per_page: int
     has_next: bool
+    people: list[dict] | None = None  # the people a speaker filter may mean, when it names more than one
 
 
 def paged(rows: list, page: int, per_page: int) -> Page:
@@ -101,7 +102,10 @@ def create_app(db: str) -> FastAPI:
     def search(s: Store, q, speaker, outlet, since, until, kind, page_number, per_page) -> Page:
         where = QuoteFilter(speaker or None, q or None, since, until, outlet or None, kind, per_page + 1,
                             (page_number - 1) * per_page)
-        return paged(s.quotes(where), page_number, per_page)
+        found = paged(s.quotes(where), page_number, per_page)
+        meant = s.people_meant(speaker) if speaker else []
+        found.people = [dict(row) for row in meant] if len(meant) > 1 else None
+        return found
 
     def person(s: Store, person_id: int, page_number: int, per_page: int) -> dict:
         statements = s.merged_statements(person_id=person_id, limit=per_page + 1, offset=(page_number - 1) * per_page,

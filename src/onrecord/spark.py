@@ -287,7 +287,14 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     variants: dict[int, set[str]] = {}
     for name, (number, _, _) in people.items():
         variants.setdefault(number, set()).add(name)
-    write(spark, out, "people", sc.parallelize(sorted({(number, canonical, kind, None, " | ".join(sorted(variants[number])), None)
+    genders: dict[int, dict[str, int]] = {}
+    for (name, gender), count in extracted.flatMap(lambda e: [(s.speaker, s.speaker_gender) for s in e.statements
+                                                              if s.speaker_gender]).countByValue().items():
+        if name in people:
+            by_gender = genders.setdefault(people[name][0], {})
+            by_gender[gender] = by_gender.get(gender, 0) + count
+    write(spark, out, "people", sc.parallelize(sorted({(number, canonical, kind, None, " | ".join(sorted(variants[number])), None,
+                                                        merge.majority_gender(genders.get(number, {})))
                                                        for number, canonical, kind in people.values()}), 1))
     return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(ids),
             "statements": statements, "merged": total, "errors": errors}
@@ -296,7 +303,7 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
 def statement_row(number: int, item: Reported, person: int, merged_id: int) -> tuple:
     s = item.statement
     return (number, item.article_id, s.start, s.end, s.quote, s.kind, s.cue, person or None, s.speaker,
-            s.speaker_type, s.speaker_mention, s.confidence, merged_id)
+            s.speaker_type, s.speaker_mention, s.confidence, merged_id, s.speaker_gender)
 
 
 def write(spark: SparkSession, out: str, table: str, rows) -> DataFrame:

@@ -9,7 +9,8 @@ from dataclasses import astuple, dataclass
 from spacy.tokens import Token
 
 from .entities import Entities, Entity, clean_name, pronoun_gender, whole_words
-from .lexicon import DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, ORG_NOUNS, PERSON_NOUNS, TITLES
+from .names import is_given_name
+from .lexicon import DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, NAME_PARTICLES, ORG_NOUNS, PERSON_NOUNS, ROLE_WORDS, TITLES
 from .model import Gender, SpeakerType
 from .parse import Sentence, is_pronoun, is_proper_noun
 
@@ -50,7 +51,7 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, entities: E
         if person is not None:
             entities.mention(at, sentence.paragraph, person, subject=True)
             return person_speaker(person, mention)
-    return entities.group_speaker(sentence.paragraph, unnamed_speaker(text, subject, sentence, mention, entities))
+    return entities.group_speaker(at, sentence.paragraph, unnamed_speaker(text, subject, sentence, mention, entities))
 
 
 def unnamed_speaker(text: str, subject: Token, sentence: Sentence, mention: str, entities: Entities) -> Speaker:
@@ -62,11 +63,15 @@ def unnamed_speaker(text: str, subject: Token, sentence: Sentence, mention: str,
     if subject.ent_type_ in ORG_LABELS:
         ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
         name = without_article(whole_words(text, *astuple(sentence.token_span(ent[0], ent[-1]))))
-        organization = entities.organization(name)
+        organization = entities.organization(name, sentence.char(subject))
         return Speaker(organization.name if organization else name, "organization", mention)
     definite = any(t.lower_ in DEFINITE for t in subject.lefts)
+    named = next((c for c in subject.children if c.dep_ == "appos" and c.ent_type_ in ORG_LABELS), None)
+    if noun in ORG_NOUNS and named is not None:  # 'the union representing the nurses, the Coastal Nurses Federation,'
+        ent = next(e for e in subject.doc.ents if e.start <= named.i < e.end)
+        return Speaker(without_article(whole_words(text, *astuple(sentence.token_span(ent[0], ent[-1])))), "organization", mention)
     if noun in ORG_NOUNS and noun not in DOCUMENT_NOUNS:
-        organization = entities.organization(subject.lower_) if definite and holder is None else None
+        organization = entities.organization(singular(subject.lower_), sentence.char(subject)) if definite and holder is None else None
         return Speaker(organization.name if organization else without_article(mention), "organization", mention)
     if definite and holder is None:
         words = [t.lower_ for t in description_tokens(subject)]
@@ -133,7 +138,7 @@ def person_name_tokens(head: Token, entities: Entities) -> list[Token]:
         run = [head]
         while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
             run.insert(0, run[0].nbor(-1))
-        known = entities.find_name(clean_name(" ".join(t.text for t in run))[0], 0) is not None
+        known = entities.find_name(clean_name("".join(t.text_with_ws for t in run))[0], 0) is not None
         if head.ent_type_ not in ORG_LABELS or known:
             return run
     phrases = [core_phrase(c) for c in head.children if c.dep_ == "appos"]
@@ -144,6 +149,12 @@ def person_name_tokens(head: Token, entities: Entities) -> list[Token]:
         ents = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start <= phrase[-1].i and phrase[0].i < e.end]
         if ents:
             return list(ents[-1])
+    if singular(head.lower_) not in ROLE_WORDS:
+        return []
+    for apposition in (c for c in head.children if c.dep_ == "appos" and is_proper_noun(c)):
+        name = [t for t in core_phrase(apposition) if is_name_part(t) or t.lower_ in NAME_PARTICLES]  # 'Yolanda de Vries'
+        if apposition.ent_type_ not in ORG_LABELS or is_given_name(name[0].text):
+            return name
     return []
 
 
@@ -164,8 +175,11 @@ def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, entities: Entitie
     'I' and 'we' outside a quotation are the writer, who is no speaker of the article's."""
     lowered = pronoun.lower()
     if lowered in ("it", "they"):
-        group = entities.latest_group(pronoun, sentence.paragraph)
-        return Speaker(group.name, group.type, pronoun, group.gender) if group else Speaker(None, "unknown", pronoun)
+        group = entities.latest_group(pronoun, at, sentence.paragraph)
+        named = entities.latest_organization(at) if lowered == "it" else None
+        if named and (group is None or named[0] > group[0]):
+            return Speaker(named[1].name, "organization", pronoun)
+        return Speaker(group[1].name, group[1].type, pronoun, group[1].gender) if group else Speaker(None, "unknown", pronoun)
     person = entities.antecedent(pronoun, at, sentence.paragraph) if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS else None
     if person is None:
         return Speaker(None, "unknown", pronoun, pronoun_gender(pronoun))

@@ -137,6 +137,11 @@ MIGRATIONS = [
         PRIMARY KEY (person_id, role)
     ) WITHOUT ROWID;
     """,
+    # 3: the speaker's gender as the article gives it (statements) and as most of their statements give it (people).
+    """
+    ALTER TABLE statements ADD COLUMN speaker_gender TEXT CHECK (speaker_gender IN ('female', 'male'));
+    ALTER TABLE people ADD COLUMN gender TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 # Work a migration needs beyond SQL: version 2 links the articles already stored.
@@ -249,19 +254,40 @@ class Store:
         if not new:
             return False
         merge.link_copies(self.db, article, sketch or merge.sketch(article.text, article.headline_first))
+        self.add_statements(article, statements, roles)
+        return True
+
+    def add_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None) -> None:
         people: dict[str, int | None] = {}
         for s in statements:
             person = self.person_of(s, people)
             statement_id = self.db.execute(
                 "INSERT INTO statements (article_id, start, end, quote, kind, cue, person_id, speaker, speaker_type,"
-                " speaker_mention, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " speaker_mention, confidence, speaker_gender) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article.id, s.start, s.end, s.quote, s.kind, s.cue, person, s.speaker, s.speaker_type,
-                 s.speaker_mention, s.confidence)).lastrowid
+                 s.speaker_mention, s.confidence, s.speaker_gender)).lastrowid
             merge.link_statement(self.db, statement_id, person, s.quote, article.published)
+        merge.note_genders(self.db, {p for p in people.values() if p})
         for name, found in (roles or {}).items():
             if people.get(name):
                 merge.link_roles(self.db, people[name], found, article.published)
-        return True
+
+    def replace_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None) -> None:
+        """An article's statements extracted anew (call inside ``transaction``): the old ones, the merged
+        statements and people left with none, go; the new ones are linked as ingest links them."""
+        before = {row[0] for row in self.db.execute("SELECT DISTINCT person_id FROM statements WHERE article_id = ?"
+                                                    " AND person_id IS NOT NULL", (article.id,))}
+        merged = [row[0] for row in self.db.execute("SELECT DISTINCT merged_id FROM statements WHERE article_id = ?", (article.id,))]
+        self.db.execute("DELETE FROM statements WHERE article_id = ?", (article.id,))
+        self.db.executemany("DELETE FROM merged_statements WHERE id = ? AND NOT EXISTS"
+                            " (SELECT 1 FROM statements WHERE merged_id = ?)", [(m, m) for m in merged if m is not None])
+        self.add_statements(article, statements, roles)
+        merge.drop_people_without_statements(self.db, before)
+
+    def stored_articles(self) -> Iterator[sqlite3.Row]:
+        cursor = self.db.cursor()
+        return cursor.execute("SELECT id, source, url, outlet, headline, author, published, text, headline_first"
+                              " FROM articles ORDER BY id")
 
     def person_of(self, statement: Statement, people: dict[str, int | None]) -> int | None:
         if not statement.speaker or statement.speaker_type == "unknown":
@@ -279,15 +305,23 @@ class Store:
         return counts
 
     def people_named(self, name: str) -> list[int]:
-        """People whose name is ``name`` in any spelling; failing that, whose name holds all its words."""
+        """People whose name is ``name`` in any spelling; failing that (or for a single word, which may
+        be the surname or given name of several people: 'Clinton'), whose name holds all its words."""
         key = person_key(name)
         rows = self.db.execute("SELECT DISTINCT person_id FROM person_keys WHERE key = ?", (key,)).fetchall()
-        if not rows:
-            words = [person_key(word) for word in name.split() if person_key(word)]
-            if words:
-                rows = self.db.execute("SELECT id FROM people WHERE " + " AND ".join(["instr(words, ?) > 0"] * len(words)),
-                                       [f" {word} " for word in words]).fetchall()
-        return [row[0] for row in rows]
+        words = [person_key(word) for word in name.split() if person_key(word)]
+        if words and (not rows or len(words) == 1):
+            rows += self.db.execute("SELECT id FROM people WHERE type = 'person' AND "
+                                    + " AND ".join(["instr(words, ?) > 0"] * len(words)),
+                                    [f" {word} " for word in words]).fetchall()
+        return sorted({row[0] for row in rows})
+
+    def people_meant(self, name: str) -> list[sqlite3.Row]:
+        """The people a name given by a user may mean, most quoted first: 'Clinton' -> Hillary Clinton, Bill Clinton, Clinton."""
+        people = self.people_named(name)
+        return self.db.execute(f"SELECT p.id, p.name, (SELECT count(*) FROM statements WHERE person_id = p.id) AS statements"
+                               f" FROM people p WHERE p.id IN ({','.join('?' * len(people))}) ORDER BY statements DESC, p.name",
+                               people).fetchall()
 
     def speaker_clause(self, column: str, speaker: str | None) -> tuple[list[str], list]:
         """The SQL condition (and its parameters) for statements by anyone ``speaker`` names."""
@@ -418,7 +452,7 @@ class Store:
 
 QUOTE_COLUMNS = """
     SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
-           s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
+           s.speaker_gender, s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
            s.merged_id
     FROM statements s JOIN articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
 
@@ -454,7 +488,7 @@ STORIES = """
     FROM articles a{where} GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
 
 PEOPLE = """
-    SELECT p.id, p.name, p.type, p.wikidata,
+    SELECT p.id, p.name, p.type, p.gender, p.wikidata,
            (SELECT group_concat(name, ' | ') FROM (SELECT name FROM person_names WHERE person_id = p.id AND uses > 0
               ORDER BY uses DESC, name)) AS variants,
            (SELECT group_concat(role || coalesce(' (' || first_seen || (CASE WHEN last_seen != first_seen
