@@ -23,7 +23,7 @@ NOT_NAMES = TITLES | {"and", "but", "as", "at", "in", "on", "for", "with", "by",
 def longer_name_ending_in(text: str, word: str) -> str | None:
     """A capitalised name of two or more words on one line of the text whose last word is ``word``,
     not counting titles and sentence openers ('President Obama' is no longer name than 'Obama')."""
-    for match in re.finditer(r"\b((?:[A-Z][\w'’.-]* +){1,3})" + re.escape(word) + r"\b", text):
+    for match in re.finditer(r"\b((?:(?:[A-Z][\w'’-]*|[A-Z][a-z]?\.) +){1,3})" + re.escape(word) + r"\b", text):
         before = [w for w in match.group(1).split() if w.lower().rstrip(".") not in NOT_NAMES and w.lower() not in NOT_NAMES]
         if before:
             return match.group(0)

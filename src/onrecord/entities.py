@@ -29,11 +29,15 @@ SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 WORD = re.compile(r"[^\W\d_][\w’'\-]*\.?|[A-Z]\.")  # a word, an initial ('J.') or an abbreviated title ('Gov.')
 ACRONYM_AFTER = re.compile(r"((?:[A-Z][\w&’'\-]*[ \t]+(?:(?:of|for|and|on|the|de)[ \t]+)*){1,8})\(([A-Z][A-Z&]{1,7})\)")
 NAMED_ORGANIZATION = re.compile(r"\b(?:(?:[A-Z][\w&’'\-]*\s+){1,4}(?:Inc\.|Ltd\.?|Corp\.|LLC|Ventures|Systems|Federation|Union|"
-                                r"Association|Foundation|Institute|Directorate|Agency|Authority)|"
+                                r"Association|Foundation|Institute|Directorate|Agency|Authority|Service|Council|Commission|Committee|"
+                                r"Party|Bank|Company|Corporation|University|Trust|Fund|Group)|"
                                 r"(?:Ministry|Department|Office|Bureau|Board|Commission) of (?:the )?(?:[A-Z][\w\-]+\s?){1,3})")
+ACRONYM_BESIDE = re.compile(r"((?:[A-Z][\w&’'\-]*[ \t]+(?:(?:of|for|and|on|the|de)[ \t]+)*){1,8}?[A-Z][\w&’'\-]*),"
+                            r"[ \t]+(?:or|known(?:[ \t]+\w+){0,4}?[ \t]+as)[ \t]+(?:the[ \t]+)?([A-Z][A-Z&]{1,7})\b")
+JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|an|az|bin|ibn|abu)-[A-Z]")  # 'Nour al-Sabbagh'
 AGE_AFTER = re.compile(r",\s+\d{1,3},")
 ROLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ROLE_WORDS)) + r"),\s+$")  # 'The club's chairwoman, Yolanda de Vries'
-APPOSITIVE_ROLE = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([a-z][\w\s’'\-]{2,60}?)\s*(?=[,.;]|\s+(?:who|said|says|told))")
+APPOSITIVE_ROLE = re.compile(r",\s+(?:the|a|an|its|his|her|their|[\w.&-]+[’']s)\s+([a-z][\w\s’'\-]{2,60}?)\s*(?=[,.;]|\s+(?:who|said|says|told))")
 
 
 @dataclass(eq=False)  # two entities are never the same object, whatever their fields
@@ -44,19 +48,18 @@ class Entity:
     spellings: Counter = field(default_factory=Counter)
     parts: tuple[str, ...] = ()
     gender: Gender | None = None
-    roles: set[str] = field(default_factory=set)
     first_seen: int = 0
 
     @property
     def name(self) -> str:
-        full = [s for s in self.spellings if len(s.split()) > 1] or list(self.spellings)
+        full = [s for s in self.spellings if not is_partial(name_parts(s))] or list(self.spellings)
         return max(full, key=lambda s: (self.spellings[s], -full.index(s)))
 
     @property
     def likely_gender(self) -> Gender | None:
         """The gender the article has shown so far, else the one the first-name table gives."""
         words = self.name.split()
-        return self.gender or (given_name_gender(words[0]) if len(words) > 1 else None)
+        return self.gender or (given_name_gender(words[0]) if not is_partial(self.parts) else None)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class Run:
 
 
 def name_parts(name: str) -> tuple[str, ...]:
-    return tuple(fold(p) for p in name.split() if len(p.strip(".")) > 1)
+    return tuple(fold(p) for p in name.split() if len(p.strip(".")) > 1 or p.lower() in NAME_PARTICLES)
 
 
 def is_partial(parts: tuple[str, ...]) -> bool:
@@ -125,15 +128,19 @@ def clean_name(text: str) -> tuple[str, set[str]]:
     text = re.sub(r"[’']s$", "", text.strip()).replace("[", " ").replace("]", " ")
     words = text.split()
     titles = set()
-    while words and (is_title(words[0]) and not is_first_name_not_title(words) or not words[0][:1].isupper()):
+    while words and (is_title(words[0]) and not is_first_name_not_title(words) or not is_capitalised(words[0])):
         titles.add(words.pop(0).lower())
-    while words and (not words[-1][:1].isupper() or words[-1].endswith(".") and is_title(words[-1]) or words[-1].lower() in SUFFIXES):
+    while words and (not is_capitalised(words[-1]) or words[-1].endswith(".") and is_title(words[-1]) or words[-1].lower() in SUFFIXES):
         words.pop()  # 'nominee Gov.' is no name; 'Steve King' keeps its King
     last_title = max((i for i, w in enumerate(words[:-1]) if is_title(w) or w.islower() and w not in NAME_PARTICLES), default=None)
     if last_title is not None:  # 'California Rep. Duncan Hunter', 'South Korean leader Moon Jae-in'
         titles.update(w.lower() for w in words[:last_title + 1])
         words = words[last_title + 1:]
     return " ".join(without_leading_modifiers(words)), titles
+
+
+def is_capitalised(word: str) -> bool:
+    return word[:1].isupper() or bool(JOINED_PARTICLE.match(word))
 
 
 def is_first_name_not_title(words: list[str]) -> bool:
@@ -166,7 +173,7 @@ def capitalised_runs(text: str, start: int, end: int, paragraph: int) -> list[Ru
     for match in WORD.finditer(text, start, end):
         word = match.group()
         joined = current and text[current[-1].end():match.start()].isspace()
-        capital = word[:1].isupper()
+        capital = is_capitalised(word)
         if current and not (joined and (capital or word.lower() in NAME_PARTICLES)):
             runs.append(current)
             current = []
@@ -203,7 +210,8 @@ def to_run(text: str, words: list, paragraph: int) -> Run | None:
 class Entities:
     """The people and organisations of one article and where each is mentioned."""
 
-    def __init__(self, runs: list[Run] | None = None) -> None:
+    def __init__(self, text: str = "", runs: list[Run] | None = None) -> None:
+        self.text = text
         self.persons: list[Entity] = []
         self.organizations: dict[str, Entity] = {}  # by acronym and by folded name
         self.organization_mentions: list[tuple[int, int, Entity]] = []
@@ -233,6 +241,12 @@ class Entities:
         if len(name.split()) > 1 and len(name_parts(name)) > len(person.parts):
             person.parts = name_parts(name)
         person.spellings[name] += weight
+
+    def written_in_full(self, name: str) -> bool:
+        """A surname or given name that a full name written somewhere in the article holds."""
+        parts = name_parts(name)
+        return is_partial(parts) and any(not is_partial(name_parts(r.name)) and
+                                         parts in (name_parts(r.name)[:1], surname_of(name_parts(r.name))) for r in self.runs)
 
     def person_from_runs(self, parts: tuple[str, ...], at: int, gender: Gender | None) -> Entity | None:
         """A surname the parser found alone, whose full name the article writes elsewhere: the
@@ -287,11 +301,15 @@ class Entities:
 
     # --- descriptions and organisations ---
 
+    def roles_of(self, person: Entity) -> set[str]:
+        return roles_in(self.text, person.spellings)
+
     def described(self, words: list[str], at: int) -> Entity | None:
-        """'the mayor', 'the former chief of staff': the one person the article gives that role
-        (before or after), or the one of several mentioned last before ``at``."""
+        """'the mayor', 'the former chief of staff', 'her coach': the one person the article gives that
+        role (before or after), or the one of several mentioned last before ``at``."""
         wanted = {w for w in words if w not in ("the", "of")}
-        matching = [p for p in self.persons if any(wanted <= set(role.split()) for role in p.roles)]
+        fits = lambda role: wanted <= set(role.split()) and head_of(role.split()) == head_of(words)  # noqa: E731
+        matching = [p for p in self.persons if any(fits(role) for role in self.roles_of(p))]
         if len(matching) <= 1:
             return matching[0] if matching else None
         latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
@@ -368,7 +386,7 @@ def pronoun_gender(word: str) -> Gender | None:
 
 def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: str | None) -> Entities:
     """Every person the parser found, extended and joined by the names written anywhere in the article."""
-    entities = Entities(runs=[run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
+    entities = Entities(text, runs=[run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
     found: list[tuple[int, int, str, bool, tuple[str, ...]]] = []
     for sentence in sentences:
         if sentence.tokens is None:
@@ -395,7 +413,6 @@ def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
                 if len(spelling.split()) > 1 and spelling in headline:
                     person.spellings[spelling] += 0.5
     note_unparsed_mentions(entities, text, sentences, quoted)
-    note_roles(entities, text)
     note_genders(entities, text, sentences, quoted)
     return entities
 
@@ -484,6 +501,9 @@ def note_acronyms(entities: Entities, text: str) -> None:
             if name[0][:1].isupper() and name[0] != "The" and acronym in initials:
                 entities.add_organization(" ".join(name), match.start(), acronym)
                 break
+    for match in ACRONYM_BESIDE.finditer(text):
+        name = re.sub(r"^(?:The|A)\s+", "", " ".join(match.group(1).split()))
+        entities.add_organization(name, match.start(), match.group(2))
     for match in NAMED_ORGANIZATION.finditer(text):
         entities.add_organization(" ".join(match.group().split()), match.start())
 
@@ -508,17 +528,45 @@ def note_unparsed_mentions(entities: Entities, text: str, sentences: list[Senten
             entities.mention(match.start(), sentence.paragraph, forms[match.group(1)], subject=leading)
 
 
-def note_roles(entities: Entities, text: str) -> None:
-    """The roles written before a full name ('former chief of staff Lena Fischer') or in apposition
-    after it ('Lena Fischer, the former chief of staff,'), lower-cased, for descriptions to match."""
-    for person in entities.persons:
-        for spelling in person.spellings:
-            pattern = r"\s+".join(re.escape(part) for part in spelling.split())
-            for match in re.finditer(pattern, text):
-                if role := role_before(text[max(0, match.start() - 100):match.start()], loose=True):
-                    person.roles.add(role.lower())
-                if after := APPOSITIVE_ROLE.match(text, match.end()):
-                    person.roles.add(" ".join(after.group(1).lower().split()))
+def roles_in(text: str, spellings) -> set[str]:
+    """The roles written around a person's name, lower-cased, for descriptions to match: before it
+    ('former chief of staff Lena Fischer', 'The club's chairwoman, Yolanda de Vries') or in
+    apposition after it ('Lena Fischer, the former chief of staff,', 'Pieter Graaf, TMG's chief executive,')."""
+    found = set()
+    for spelling in spellings:
+        pattern = r"\s+".join(re.escape(part) for part in spelling.split())
+        for match in re.finditer(r"\b" + pattern + r"\b", text):
+            before = text[max(0, match.start() - 100):match.start()]
+            if role := role_before(before, loose=True) or role_before_comma(before):
+                found.add(" ".join(role.lower().split()))
+            if after := APPOSITIVE_ROLE.match(text, match.end()):
+                found.add(" ".join(after.group(1).lower().split()))
+    return {without_holder(role) for role in found} - {""}
+
+
+def without_holder(role: str) -> str:
+    """'mayor villanueva's chief of staff' is a chief of staff: what comes before a possessive is the
+    holder; and 'chief of staff to the governor' too: what follows its preposition is whose."""
+    words = re.split(r"\s+(?:to|for|at|with|in|on|from)\s+", role)[0].split()
+    held = max((i for i, w in enumerate(words) if re.search(r"[’']s$", w)), default=-1)
+    return " ".join(words[held + 1:])
+
+
+def head_of(words: list[str]) -> str:
+    """The head noun of a role or description: 'chief' of 'former chief of staff', 'mayor' of 'deputy mayor'."""
+    return (words[:words.index("of")] if "of" in words else words)[-1] if words else ""
+
+
+def role_before_comma(before: str) -> str | None:
+    """'The lead prosecutor, ' before a name: the role in the words since the last break."""
+    if not before.endswith(", "):
+        return None
+    phrase = re.split(r"[.;:!?()\"“”\n]|, ", before[:-2])[-1].split()
+    while phrase and (phrase[0].lower() in ("the", "a", "an", "his", "her", "its", "their") or re.search(r"[’']s$", phrase[0])):
+        phrase.pop(0)
+    if 0 < len(phrase) <= 5 and phrase[-1].lower() in ROLE_WORDS:
+        return " ".join(phrase)
+    return None
 
 
 def note_genders(entities: Entities, text: str, sentences: list[Sentence], quoted: DisjointSpans) -> None:

@@ -68,7 +68,8 @@ MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
 
 # Lower-case words inside a name: 'Pieter van der Berg', 'Ana de la Cruz', 'Omar bin Salman'.
-NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "la", "le", "da", "di", "du", "dos", "das", "bin", "ibn", "al", "el", "ten", "ter"}
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "la", "le", "da", "di", "du", "dos", "das", "bin", "ibn", "al", "el",
+                  "ten", "ter", "mac", "mc", "ni", "ní", "nic", "o", "ó", "ua", "bint", "abu", "ben", "ap", "st", "zu", "af"}
 
 # Head nouns of descriptions that name a person without a name: "a ministry spokesman said".
 PERSON_NOUNS = set("""
@@ -86,7 +87,7 @@ ministry government company firm agency department office committee commission p
 group union association organization organisation administration military army police campaign
 board institute authority authorities regime parliament congress senate house newspaper media network
 agency corporation exchange union federation league club team embassy statement report study survey
-directorate bureau ministry foundation institute
+directorate bureau ministry foundation institute service trust fund
 """.split())
 
 # Words of a role written around a name ('former chief of staff Lena Fischer', 'Lena Fischer, the
@@ -94,7 +95,8 @@ directorate bureau ministry foundation institute
 ROLE_WORDS = TITLES | PERSON_NOUNS | set("""
 staff strategist spokesperson adviser advisor counsel manager organizer organiser pollster activist
 acting interim senior deputy assistant associate campaign press communications policy national regional
-headteacher teacher nurse pastor owner founder president chairwoman chairman ceo head
+headteacher teacher nurse pastor owner founder president chairwoman chairman ceo head captain coach lawyer
+co-author author biologist scientist researcher prosecutor defender striker goalkeeper player
 """.split())
 
 # Head nouns of documents: what they "say" is their author's ('Clinton's statement said'), never a person they name.
@@ -105,4 +107,5 @@ ruling order indictment affidavit motion petition post tweet email video ad adve
 
 # Nouns by which an article goes on to call the organisation it named last: 'the company said'.
 GENERIC_ORG_NOUNS = {"company", "firm", "ministry", "department", "agency", "union", "club", "group", "board",
-                     "directorate", "authority", "office", "bureau", "organization", "organisation", "commission"}
+                     "directorate", "authority", "office", "bureau", "organization", "organisation", "commission",
+                     "service", "institute", "council", "foundation", "charity", "association", "fund"}

@@ -60,26 +60,45 @@ def unnamed_speaker(text: str, subject: Token, sentence: Sentence, mention: str,
     holder = possessive_holder(subject)
     if noun in DOCUMENT_NOUNS and holder is not None:
         return holder_speaker(text, holder, sentence, mention, entities)  # 'Clinton's statement', 'her letter'
+    author = document_author(subject) if noun in DOCUMENT_NOUNS else None
+    if author is not None:  # 'a statement from the company'
+        found = speaker_of(text, author, sentence, entities)
+        if found.type in ("person", "organization"):
+            return Speaker(found.name, found.type, mention, found.gender)
     if subject.ent_type_ in ORG_LABELS:
         ent = next(e for e in subject.doc.ents if e.start <= subject.i < e.end)
         name = without_article(whole_words(text, *astuple(sentence.token_span(ent[0], ent[-1]))))
         organization = entities.organization(name, sentence.char(subject))
         return Speaker(organization.name if organization else name, "organization", mention)
-    definite = any(t.lower_ in DEFINITE for t in subject.lefts)
+    definite = any(t.lower_ in DEFINITE for t in subject.lefts) or holder is not None
     named = next((c for c in subject.children if c.dep_ == "appos" and c.ent_type_ in ORG_LABELS), None)
-    if noun in ORG_NOUNS and named is not None:  # 'the union representing the nurses, the Coastal Nurses Federation,'
+    if named is not None:  # 'the union representing the nurses, the Coastal Nurses Federation,'
         ent = next(e for e in subject.doc.ents if e.start <= named.i < e.end)
         return Speaker(without_article(whole_words(text, *astuple(sentence.token_span(ent[0], ent[-1])))), "organization", mention)
     if noun in ORG_NOUNS and noun not in DOCUMENT_NOUNS:
         organization = entities.organization(singular(subject.lower_), sentence.char(subject)) if definite and holder is None else None
         return Speaker(organization.name if organization else without_article(mention), "organization", mention)
-    if definite and holder is None:
-        words = [t.lower_ for t in description_tokens(subject)]
+    if definite:  # 'the mayor', 'the former chief of staff', 'her coach'
+        held = {t.i for t in holder.subtree} if holder is not None else set()
+        words = [t.lower_ for t in description_tokens(subject) if t.i not in held]
         person = entities.described(words, sentence.char(subject))
         if person is not None:
             return person_speaker(person, mention)
     described = description(text, subject, sentence)
-    return Speaker(without_article(described), "description" if noun in PERSON_NOUNS or noun in DOCUMENT_NOUNS else "unknown", described)
+    kind = "description" if noun in ROLE_WORDS or noun in DOCUMENT_NOUNS or subject.tag_ == "NNS" else "unknown"
+    return Speaker(as_description(without_article(described), subject), kind, described)
+
+
+def as_description(phrase: str, head: Token) -> str:
+    """'Two senators from the party' is named 'two senators from the party': no capital unless it is a name's."""
+    first = next(t for t in head.subtree)
+    return phrase[:1].lower() + phrase[1:] if phrase and not is_proper_noun(first) and first.text != "I" else phrase
+
+
+def document_author(head: Token) -> Token | None:
+    """'a statement from the company', 'a letter by Ms. Okafor': who wrote the document."""
+    prep = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in ("from", "by")), None)
+    return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
 
 
 def possessive_holder(head: Token) -> Token | None:
@@ -109,10 +128,13 @@ def description_tokens(head: Token) -> list[Token]:
 
 
 def description(text: str, head: Token, sentence: Sentence) -> str:
-    """A description as written, with what it is of or for: 'a spokesman for the ministry'."""
+    """A description as written, with what it is of, for or from: 'a spokesman for the ministry',
+    'two senators from the governor's party', 'a person familiar with the talks'."""
     tokens = set(core_phrase(head))
-    for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "with")):
-        tokens.update(prep.subtree)
+    for right in head.rights:
+        if right.dep_ == "prep" and right.lower_ in ("of", "for", "at", "with", "from", "to", "in", "on") or \
+                right.dep_ in ("amod", "acl") and right.i == max(t.i for t in tokens) + 1:
+            tokens.update(right.subtree)
     ordered = sorted(tokens, key=lambda t: t.i)
     return whole_words(text, *astuple(sentence.token_span(ordered[0], ordered[-1])))
 
@@ -138,7 +160,8 @@ def person_name_tokens(head: Token, entities: Entities) -> list[Token]:
         run = [head]
         while run[0].i > 0 and is_name_part(run[0].nbor(-1)):
             run.insert(0, run[0].nbor(-1))
-        known = entities.find_name(clean_name("".join(t.text_with_ws for t in run))[0], 0) is not None
+        written = clean_name("".join(t.text_with_ws for t in run))[0]
+        known = entities.find_name(written, 0) is not None or entities.written_in_full(written)
         if head.ent_type_ not in ORG_LABELS or known:
             return run
     phrases = [core_phrase(c) for c in head.children if c.dep_ == "appos"]
@@ -149,11 +172,13 @@ def person_name_tokens(head: Token, entities: Entities) -> list[Token]:
         ents = [e for e in head.doc.ents if e.label_ == "PERSON" and e.start <= phrase[-1].i and phrase[0].i < e.end]
         if ents:
             return list(ents[-1])
-    if singular(head.lower_) not in ROLE_WORDS:
+    if singular(head.lower_) in ORG_NOUNS | DOCUMENT_NOUNS or is_proper_noun(head):
         return []
     for apposition in (c for c in head.children if c.dep_ == "appos" and is_proper_noun(c)):
-        name = [t for t in core_phrase(apposition) if is_name_part(t) or t.lower_ in NAME_PARTICLES]  # 'Yolanda de Vries'
-        if apposition.ent_type_ not in ORG_LABELS or is_given_name(name[0].text):
+        # 'The club's chairwoman, Yolanda de Vries,', 'One of them, Olusegun Bakare,', 'His co-author, Dr. Pham Thu Ha,'
+        name = [t for t in core_phrase(apposition) if is_name_part(t) or t.lower_ in NAME_PARTICLES]
+        titled = any(t.lower_ in TITLES for t in core_phrase(apposition))
+        if name and (apposition.ent_type_ not in ORG_LABELS or titled or is_given_name(name[0].text)):
             return name
     return []
 
