@@ -92,8 +92,11 @@ def name_parts(name: str) -> tuple[str, ...]:
 
 
 def is_partial(parts: tuple[str, ...]) -> bool:
-    """A surname or given name alone: one word, or a surname with its particles ('van der Berg')."""
-    return len(parts) == 1 or bool(parts) and parts[0] in NAME_PARTICLES
+    """A surname or given name alone: one word, or a surname with its particles ('Ní Fhloinn', 'van der
+    Berg'); a particle that is also a given name ('Al Gore', 'Ben Carson') starts a full name."""
+    if len(parts) <= 1:
+        return len(parts) == 1
+    return parts[0] in NAME_PARTICLES and (not is_given_name(parts[0]) or len(parts) > 2 and parts[1] in NAME_PARTICLES)
 
 
 def is_part_of(parts: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -280,8 +283,12 @@ class Entities:
             known = {fold(s) for s in person.spellings}
             if key in known or len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
                 return person
-        single = [p for p in self.persons if len(p.parts) == 1 and p.parts[0] in (parts[0], parts[-1])]
-        return single[0] if len(single) == 1 else None
+        given = parts[:1] if is_given_name(parts[0]) else ()  # 'Hillary' grows into 'Hillary Clinton', 'Obama' not into 'Obama Speech'
+        single = [p for p in self.persons if len(p.parts) == 1 and p.parts[0] in (*given, parts[-1])]
+        if len(single) == 1:
+            return single[0]
+        surnamed = [p for p in self.persons if len(p.parts) > len(parts) and surname_of(p.parts) == parts]  # 'Mac Suibhne'
+        return surnamed[0] if len(surnamed) == 1 else None
 
     def find_part(self, parts: tuple[str, ...], at: int, gender: Gender | None = None) -> Entity | None:
         """A surname or given name alone: the person of that name mentioned last before ``at``."""
@@ -386,7 +393,8 @@ def pronoun_gender(word: str) -> Gender | None:
 
 def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: str | None) -> Entities:
     """Every person the parser found, extended and joined by the names written anywhere in the article."""
-    entities = Entities(text, runs=[run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
+    entities = Entities(text, runs=[run for s in sentences if not is_title_case(text[s.span.start:s.span.end])
+                                    for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
     found: list[tuple[int, int, str, bool, tuple[str, ...]]] = []
     for sentence in sentences:
         if sentence.tokens is None:
@@ -415,6 +423,12 @@ def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
     note_unparsed_mentions(entities, text, sentences, quoted)
     note_genders(entities, text, sentences, quoted)
     return entities
+
+
+def is_title_case(line: str) -> bool:
+    """A heading ('Obama Speech Draws Praise'): its capitals say nothing of names."""
+    words = [w for w in line.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
 
 
 def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
@@ -571,24 +585,29 @@ def role_before_comma(before: str) -> str | None:
 
 def note_genders(entities: Entities, text: str, sentences: list[Sentence], quoted: DisjointSpans) -> None:
     """A gender for each person: the titles the article gives (set while gathering), then the
-    pronouns of sentences that mention that person alone, then the first-name table."""
+    first-name table where it is clear, then 'he' and 'she' in sentences that name that person alone.
+
+    The table goes before the pronouns because a pronoun beside a name often means someone else
+    ('Warren asked whether he had known'); many clear pronouns still overrule it ('Andrea ... he')."""
     votes: dict[int, Counter] = {}
     starts = [m.at for m in entities.mentions]
-    for i, sentence in enumerate(sentences):
-        named = {id(m.entity): m.entity for m in entities.mentions[bisect_left(starts, sentence.span.start):bisect_left(starts, sentence.span.end)]}
+    for sentence in sentences:
+        within = entities.mentions[bisect_left(starts, sentence.span.start):bisect_left(starts, sentence.span.end)]
+        named = {id(m.entity): m for m in within}
         if len(named) != 1:
             continue
-        (person,) = named.values()
-        for word in re.finditer(r"\b[A-Za-z]+\b", text[sentence.span.start:sentence.span.end]):
-            if sentence.span.start + word.start() not in quoted and (gender := pronoun_gender(word.group())):
-                votes.setdefault(id(person), Counter())[gender] += 1
+        (mention,) = named.values()
+        for word in re.finditer(r"\b(?:he|she|He|She)\b", text[mention.at:sentence.span.end]):
+            if mention.at + word.start() not in quoted:
+                votes.setdefault(id(mention.entity), Counter())[pronoun_gender(word.group())] += 1
     for person in entities.persons:
-        if person.gender is None and (counts := votes.get(id(person))):
-            (top, n), *rest = counts.most_common() + [(None, 0)]
-            if n >= 2 and n >= 3 * rest[0][1]:
-                person.gender = top
-        if person.gender is None and len(person.name.split()) > 1:
-            person.gender = given_name_gender(person.name.split()[0])
+        if person.gender is not None:
+            continue
+        counts = votes.get(id(person), Counter())
+        (top, n), *rest = counts.most_common() + [(None, 0)]
+        voted = top if n >= 2 and n >= 3 * rest[0][1] else None
+        table = person.likely_gender
+        person.gender = voted if voted and (table is None or n >= 4 and not rest[0][1]) else table or voted
 
 
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "the", "former", "late", "sir", "dame"}

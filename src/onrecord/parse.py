@@ -157,9 +157,14 @@ def names_someone(sent: TokenSpan) -> bool:
 
 
 def needs_parse(sent: TokenSpan, span: Span, quoted: DisjointSpans) -> bool:
-    """A sentence matters if it holds a cue word outside the quotations: quoted words need no parse."""
+    """A sentence matters if it holds a cue word outside the quotations (quoted words need no parse),
+    or a colon that opens a quotation ('Sanders made the following comment: “...”')."""
     offset = span.start - sent.start_char
-    return any(token.lower_ in CUE_FORMS and offset + token.idx not in quoted for token in sent)
+    return any((token.lower_ in CUE_FORMS or is_introducing_colon(token)) and offset + token.idx not in quoted for token in sent)
+
+
+def is_introducing_colon(token) -> bool:
+    return token.text == ":" and (token.i + 1 == len(token.doc) or token.nbor(1).text in "“\"")
 
 
 def parse_selected(nlp: Language, found: list[Sentence]) -> list[Sentence]:

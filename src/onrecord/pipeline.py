@@ -67,6 +67,8 @@ def statements(text: str, layout: Layout, sentences: list[Sentence], quotations:
     for i, draft in enumerate(drafts):
         if draft.cue is not None:
             found[i] = speakers.speaker_of(text, draft.cue.subject, draft.cue.sentence, named)
+        elif draft.quotation is not None:
+            found[i] = speakers.signed(text, draft.quotation.outer.end, draft.paragraph, named)
     for i, draft in enumerate(drafts):
         if found[i] is None:
             source_index = draft.same_speaker_as

@@ -155,13 +155,24 @@ def find_cues(sentences: list[Sentence], inside: DisjointSpans) -> list[Cue]:
     for sentence in sentences:
         if sentence.tokens is None:
             continue
-        for token in sentence.tokens:
-            if sentence.char(token) in inside:
-                continue  # speech reported inside a quotation belongs to the quotation
-            cue = make_cue(sentence, token, inside)
-            if cue is not None:
-                cues.append(cue)
+        found = [cue for token in sentence.tokens if sentence.char(token) not in inside  # speech inside a quotation is the quotation's
+                 and (cue := make_cue(sentence, token, inside)) is not None]
+        cues.extend(found or filter(None, [colon_cue(sentence, inside)]))
     return cues
+
+
+def colon_cue(sentence: Sentence, inside: DisjointSpans) -> Cue | None:
+    """'Sanders made the following comment:' or 'Obama is rolling out a new message: “It's about me.”':
+    a named speaker's clause that ends in a colon before a quotation introduces it, reporting verb or not."""
+    tokens = sentence.tokens
+    colon = next((t for t in tokens if t.text == ":" and sentence.char(t) not in inside
+                  and (t.i == len(tokens) - 1 or tokens[t.i + 1].text in "“\"")), None)
+    if colon is None:
+        return None
+    root = next((t for t in tokens if t.dep_ == "ROOT" and t.i < colon.i and is_verb(t)), None)
+    subject = subject_of(root, lambda t: sentence.char(t) in inside) if root is not None else None
+    named = subject is not None and (is_proper_noun(subject) or subject.ent_type_ == "PERSON" or subject.lower_ in ("he", "she"))
+    return Cue(sentence, root, root.text, sentence.token_span(colon, colon), subject, None) if named else None
 
 
 def make_cue(sentence: Sentence, token: Token, inside: DisjointSpans) -> Cue | None:

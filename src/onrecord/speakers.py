@@ -17,6 +17,7 @@ from .parse import Sentence, is_pronoun, is_proper_noun
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
 # Words before a head noun that make a description definite ('the mayor'), so it can mean one person.
 DEFINITE = {"the", "this", "that"}
+SIGNATURE = re.compile(r"[ \t]*[—―–]+[ \t]*((?:[A-Z][\w’'.\-]*[ \t]+){0,3}[A-Z][\w’'\-]*)")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,16 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, entities: E
             entities.mention(at, sentence.paragraph, person, subject=True)
             return person_speaker(person, mention)
     return entities.group_speaker(at, sentence.paragraph, unnamed_speaker(text, subject, sentence, mention, entities))
+
+
+def signed(text: str, at: int, paragraph: int, entities: Entities) -> Speaker | None:
+    """'“We will rebuild the bridge.” ― Ines Caldera': a quotation signed with a dash and a name."""
+    match = SIGNATURE.match(text, at)
+    person = entities.add_name(match.group(1), match.start(1), weight=0) if match else None
+    if person is None:
+        return None
+    entities.mention(match.start(1), paragraph, person, subject=True)
+    return person_speaker(person, match.group(1))
 
 
 def unnamed_speaker(text: str, subject: Token, sentence: Sentence, mention: str, entities: Entities) -> Speaker:
