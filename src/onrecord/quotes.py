@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from .lexicon import (
     CUE_FORMS,
     CUE_LEMMA_OF,
+    DOCUMENT_NOUNS,
     INFINITIVE_CONTENT_VERBS,
     OBJECT_CONTENT_VERBS,
     QUOTE_CHARS,
@@ -183,7 +184,7 @@ def make_cue(sentence: Sentence, token: Token, inside: DisjointSpans) -> Cue | N
     lemma = CUE_LEMMA_OF.get(token.lower_)
     if lemma is None or not is_verb(token):
         return None
-    subject = subject_of(token, quoted)
+    subject = subject_of(token, quoted) or name_after_quotation(sentence, token, quoted)
     if lemma == "call":
         return call_for_cue(sentence, token, subject) or naming_cue(sentence, token, subject, quoted)
     if lemma == "describe":
@@ -225,6 +226,9 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
             return subject
         if verb.dep_ == "relcl" or verb.dep_ == "acl" and is_proper_noun(verb.head):
             return verb.head  # 'Smith, who said ...', 'footage of Smith saying ...'
+        if verb.dep_ == "acl" and verb.head.lower_.rstrip("s") in DOCUMENT_NOUNS:
+            verb = next((a for a in verb.head.ancestors if is_verb(a)), verb)  # 'the council issued a statement calling ...'
+            continue
         if verb.dep_ not in CLIMB_DEPS or verb.head is verb:
             return None
         controller = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
@@ -232,6 +236,17 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
             return controller  # 'the win led her to declare': she declared
         verb = verb.head
     return None
+
+
+def name_after_quotation(sentence: Sentence, verb: Token, quoted) -> Token | None:
+    """'“...,” Flynn, a top surrogate, said': when the parser took a quoted word for the subject, the
+    name (or he, she) between the quotation and the cue is the speaker."""
+    before = [t for t in sentence.tokens[:verb.i]]
+    last_quoted = max((t.i for t in before if quoted(t)), default=None)
+    if last_quoted is None:
+        return None
+    between = [t for t in before if t.i > last_quoted and not t.is_punct]
+    return next((t for t in between if is_proper_noun(t) or t.lower_ in ("he", "she")), None)
 
 
 def reported_clause(sentence: Sentence, verb: Token) -> Span | None:
@@ -552,5 +567,8 @@ def drop_reports_of_reports(drafts: list[Draft]) -> list[Draft]:
     new_index = {id(d): i for i, d in enumerate(kept)}
     for draft in kept:
         if draft.same_speaker_as is not None:
-            draft.same_speaker_as = new_index.get(id(drafts[draft.same_speaker_as]))
+            source = drafts[draft.same_speaker_as]
+            # a report dropped for being inside another: its speaker is still the one of the report holding it
+            holder = next((d for d in kept if d.content.contains(source.content)), source)
+            draft.same_speaker_as = new_index.get(id(holder)) if id(source) in dropped else new_index.get(id(source))
     return kept

@@ -17,7 +17,7 @@ from .parse import Sentence, is_pronoun, is_proper_noun
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
 # Words before a head noun that make a description definite ('the mayor'), so it can mean one person.
 DEFINITE = {"the", "this", "that"}
-SIGNATURE = re.compile(r"[ \t]*[—―–]+[ \t]*((?:[A-Z][\w’'.\-]*[ \t]+){0,3}[A-Z][\w’'\-]*)")
+SIGNATURE = re.compile(r"[^\S\n]*[—―–]+[^\S\n]*((?:[A-Z][\w’'.\-]*[^\S\n]+){0,3}[A-Z][\w’'\-]*)")
 
 
 @dataclass(frozen=True)
