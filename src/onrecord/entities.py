@@ -303,6 +303,10 @@ class Entities:
     def mention(self, at: int, paragraph: int, entity: Entity, subject: bool) -> None:
         insort(self.mentions, Mention(at, paragraph, entity, subject), key=lambda m: m.at)
 
+    def subject_between(self, start: int, end: int) -> Mention | None:
+        between = self.mentions[self.count_before(start):self.count_before(end)]
+        return next((m for m in reversed(between) if m.subject), None)
+
     def count_before(self, at: int) -> int:
         return bisect_left(self.mentions, at, key=lambda m: m.at)
 

@@ -73,6 +73,8 @@ def statements(text: str, layout: Layout, sentences: list[Sentence], quotations:
         if found[i] is None:
             source_index = draft.same_speaker_as
             found[i] = found[source_index] if source_index is not None and found[source_index] else speakers.UNKNOWN
+            if source_index is not None:  # a quotation carries on its speaker unless someone else was introduced since
+                found[i] = speakers.introduced_between(drafts[source_index].content.end, draft.content.start, named) or found[i]
     return without_nested([to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)])
 
 

@@ -65,6 +65,16 @@ def signed(text: str, at: int, paragraph: int, entities: Entities) -> Speaker | 
     return person_speaker(person, match.group(1))
 
 
+def introduced_between(start: int, end: int, entities: Entities) -> Speaker | None:
+    """The person last named as a subject between two statements ('Sen. Ana Ruiz took the stage. “...”')."""
+    mention = entities.subject_between(start, end)
+    return person_speaker(mention.entity, text_of(entities, mention)) if mention else None
+
+
+def text_of(entities: Entities, mention) -> str:
+    return whole_words(entities.text, mention.at, mention.at + 1)
+
+
 def unnamed_speaker(text: str, subject: Token, sentence: Sentence, mention: str, entities: Entities) -> Speaker:
     """An organisation, a document or a description: 'the Unification Ministry', 'the mayor', 'a senior official'."""
     noun = singular(subject.lower_)
