@@ -369,15 +369,17 @@ class Entities:
         before = [(where, organization) for where, _, organization in self.organization_mentions if where < at]
         return before[-1] if before else None
 
-    def antecedent(self, pronoun: str, at: int, paragraph: int) -> Entity | None:
-        """The person a pronoun means: the latest subject before it, not merely the nearest name,
-        never one of the other known gender; within the last few paragraphs first, then anywhere before."""
+    def antecedent(self, pronoun: str, at: int, paragraph: int, sentence_start: int = -1) -> Entity | None:
+        """The person a pronoun means: the subject of its own sentence, else the latest subject before it
+        (one of its gender first), not merely the nearest name, never one of the other known gender;
+        within the last few paragraphs first, then anywhere before."""
         gender = pronoun_gender(pronoun)
         before = [m for m in self.mentions[:self.count_before(at)] if compatible(gender, m.entity.likely_gender)]
         near = [m for m in before if paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS]
         known = [m for m in near if gender and m.entity.likely_gender == gender]
         subjects = lambda mentions: [m for m in mentions if m.subject]  # noqa: E731
-        for pick in (subjects(known), known, subjects(near), near, subjects(before)):
+        same_sentence = [m for m in near if m.at >= sentence_start]  # 'Ban condemned what he called ...'
+        for pick in (subjects(same_sentence), subjects(known), known, subjects(near), near, subjects(before)):
             if pick:
                 return pick[-1].entity
         return None

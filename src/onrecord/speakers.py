@@ -226,7 +226,7 @@ def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, entities: Entitie
         if named and (group is None or named[0] > group[0]):
             return Speaker(named[1].name, "organization", pronoun)
         return Speaker(group[1].name, group[1].type, pronoun, group[1].gender) if group else Speaker(None, "unknown", pronoun)
-    person = entities.antecedent(pronoun, at, sentence.paragraph) if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS else None
+    person = entities.antecedent(pronoun, at, sentence.paragraph, sentence.span.start) if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS else None
     if person is None:
         return Speaker(None, "unknown", pronoun, pronoun_gender(pronoun))
     person.gender = person.gender or pronoun_gender(pronoun)
