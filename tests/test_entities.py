@@ -85,8 +85,8 @@ def test_roles_and_acronyms_are_collected(nlp):
     text = HEAD + ("Lena Fischer, the former chief of staff, left in May. Mayor Ines Caldera chaired the meeting.\n\n"
                    "The Regional Dredging Authority (RDA) will pay for the work, a board member said.\n")
     entities = entities_of(nlp, text)
-    assert "former chief of staff" in person_named(entities, "Lena Fischer").roles
-    assert "mayor" in person_named(entities, "Ines Caldera").roles
+    assert "former chief of staff" in entities.roles_of(person_named(entities, "Lena Fischer"))
+    assert "mayor" in entities.roles_of(person_named(entities, "Ines Caldera"))
     assert entities.described(["the", "mayor"], len(text)).name == "Ines Caldera"
     assert entities.organization("RDA", len(text)).name == "Regional Dredging Authority"
     assert entities.organization("authority", len(text)).name == "Regional Dredging Authority"
@@ -117,11 +117,32 @@ def test_roles_and_acronyms_are_collected(nlp):
     pytest.param("Pieter van der Berg, who owns the shipyard, opposed the plan.\n\n“It is madness,” Van der Berg said.",
                  "madness", "Pieter van der Berg", "person", "male", id="particle-surname"),
     pytest.param("Some critics said the plan would harm the wetlands.",
-                 "harm the wetlands", "Some critics", "description", None, id="plural-description"),
+                 "harm the wetlands", "some critics", "description", None, id="plural-description"),
 ])
 def test_speakers_resolved_through_entities(statements_of, context, fragment, speaker, kind, gender):
     statement = by_quote(statements_of(HEAD + context + "\n"), fragment)
     assert (statement.speaker, statement.speaker_type, statement.speaker_gender) == (speaker, kind, gender)
+
+
+@pytest.mark.parametrize("context,fragment,speaker", [
+    pytest.param("“The river is rising faster than the models said.”\u00a0― Ines Caldera\n“We were not warned.” ― Tomas Brandt",
+                 "not warned", "Tomas Brandt", id="signed-quotation"),
+    pytest.param("Mayor Ines Caldera gave the council a blunt message: “There is no money left for dredging.”",
+                 "no money left", "Ines Caldera", id="colon-after-a-named-subject"),
+    pytest.param("“We will fight this,” Tomas Brandt said.\n\nCouncillor Helen Okafor, who backs the plan, took the floor next. "
+                 "“This harbour cannot wait another decade.”", "another decade", "Helen Okafor", id="floating-after-a-new-subject"),
+    pytest.param("“We will fight this,” Tomas Brandt said.\n\n“The harbour board has ignored us for years.”",
+                 "ignored us", "Tomas Brandt", id="floating-continues-the-speaker"),
+    pytest.param("“The dredging plan is a disgrace,” Tomas Brandt, a shipyard owner, told the meeting on Friday.",
+                 "disgrace", "Tomas Brandt", id="name-between-quotation-and-cue"),
+])
+def test_speakers_of_quotations_without_a_subject_of_their_own(statements_of, context, fragment, speaker):
+    assert by_quote(statements_of(HEAD + context + "\n"), fragment).speaker == speaker
+
+
+def test_a_forecast_is_no_promise(statements_of):
+    text = HEAD + "Port fees promise to climb next year, and retirements threaten to empty the pilots' roster.\n"
+    assert statements_of(text) == []
 
 
 def test_a_quote_about_a_woman_said_by_a_man_goes_to_the_man(statements_of):

@@ -83,7 +83,7 @@ def test_speakers_it_and_they_take_the_organisation_or_group_that_spoke_last(sta
     )
     found = statements_of(text)
     assert by_quote(found, "diverted").speaker == by_quote(found, "stay closed").speaker
-    assert by_quote(found, "talks had broken down").speaker == "Union officials"
+    assert by_quote(found, "talks had broken down").speaker == "union officials"
 
 
 @pytest.mark.parametrize("raw,name", [

@@ -19,6 +19,8 @@ from .lexicon import (
     DOCUMENT_NOUNS,
     INFINITIVE_CONTENT_VERBS,
     OBJECT_CONTENT_VERBS,
+    ORG_NOUNS,
+    PERSON_NOUNS,
     QUOTE_CHARS,
 )
 from .model import DisjointSpans, Kind, Layout, Span
@@ -185,6 +187,8 @@ def make_cue(sentence: Sentence, token: Token, inside: DisjointSpans) -> Cue | N
     if lemma is None or not is_verb(token):
         return None
     subject = subject_of(token, quoted) or name_after_quotation(sentence, token, quoted)
+    if lemma in INFINITIVE_CONTENT_VERBS and subject is not None and not can_speak(subject):
+        return None  # 'retirements promise to swell': a forecast, not a promise anyone made
     if lemma == "call":
         return call_for_cue(sentence, token, subject) or naming_cue(sentence, token, subject, quoted)
     if lemma == "describe":
@@ -236,6 +240,13 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
             return controller  # 'the win led her to declare': she declared
         verb = verb.head
     return None
+
+
+def can_speak(subject: Token) -> bool:
+    """A person, an organisation or a pronoun: who can vow, promise or threaten."""
+    noun = subject.lower_.rstrip("s")
+    return (subject.tag_ in ("PRP", "NNP", "NNPS") or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+            or noun in PERSON_NOUNS or noun in ORG_NOUNS or subject.lower_ in PERSON_NOUNS)
 
 
 def name_after_quotation(sentence: Sentence, verb: Token, quoted) -> Token | None:

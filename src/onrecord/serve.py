@@ -23,13 +23,13 @@ from .store import QuoteFilter, Store, segments
 HERE = FilePath(__file__).parent
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
-DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty too: a browser sends every field of a form, filled or not
 COLOURS = 8  # speaker colours in the stylesheet: .c0 ... .c7
 log = logging.getLogger("onrecord.serve")
 
 Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
 Day = Annotated[str | None, Query(pattern=DATE, description="YYYY, YYYY-MM or YYYY-MM-DD")]
-Kind = Annotated[str | None, Query(pattern="^(direct|indirect|mixed)$")]
+Kind = Annotated[str | None, Query(pattern="^(direct|indirect|mixed)?$")]
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 ArticleId = Annotated[str, Path(min_length=4, max_length=64, description="an article id, or its first characters")]
@@ -100,7 +100,7 @@ def create_app(db: str) -> FastAPI:
                 "people": [dict(r) for r in s.people(limit=10)]}
 
     def search(s: Store, q, speaker, outlet, since, until, kind, page_number, per_page) -> Page:
-        where = QuoteFilter(speaker or None, q or None, since, until, outlet or None, kind, per_page + 1,
+        where = QuoteFilter(speaker or None, q or None, since or None, until or None, outlet or None, kind or None, per_page + 1,
                             (page_number - 1) * per_page)
         found = paged(s.quotes(where), page_number, per_page)
         meant = s.people_meant(speaker) if speaker else []
