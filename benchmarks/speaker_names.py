@@ -13,10 +13,12 @@ from collections import Counter
 from common import jsonl_records
 
 from onrecord import extract
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from onrecord.lexicon import TITLES
 from onrecord.parse import load_model
 
-NOT_NAMES = TITLES | {"and", "but", "as", "at", "in", "on", "for", "with", "by", "to", "of", "if", "when", "while", "after",
+NOT_NAMES = TITLES | STOP_WORDS | {"and", "but", "as", "at", "in", "on", "for", "with", "by", "to", "of", "if", "when", "while", "after",
                       "democrat", "republican", "sen", "rep", "gov", "u.s", "then", "candidate", "presidential", "democratic"}
 
 

@@ -26,7 +26,7 @@ from .parse import Sentence, is_proper_noun
 
 PRONOUN_WINDOW_PARAGRAPHS = 3
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
-WORD = re.compile(r"[^\W\d_][\w’'\-]*\.?|[A-Z]\.")  # a word, an initial ('J.') or an abbreviated title ('Gov.')
+WORD = re.compile(r"[^\W\d_](?:[\w\-]|[’'](?![sS]\b))*\.?|[A-Z]\.")  # a word, an initial ('J.') or an abbreviated title ('Gov.')
 ACRONYM_AFTER = re.compile(r"((?:[A-Z][\w&’'\-]*[ \t]+(?:(?:of|for|and|on|the|de)[ \t]+)*){1,8})\(([A-Z][A-Z&]{1,7})\)")
 NAMED_ORGANIZATION = re.compile(r"\b(?:(?:[A-Z][\w&’'\-]*\s+){1,4}(?:Inc\.|Ltd\.?|Corp\.|LLC|Ventures|Systems|Federation|Union|"
                                 r"Association|Foundation|Institute|Directorate|Agency|Authority|Service|Council|Commission|Committee|"
@@ -82,6 +82,7 @@ class Run:
     paragraph: int
     role: bool = False  # followed by a role in apposition: 'Lena Fischer, the former chief of staff'
     age: bool = False  # followed by an age: 'Ines Caldera, 54,'
+    heading: bool = False  # in a title-case line, where capitals say little: its runs extend people, never make them
 
 
 # --- names and their parts ---
@@ -186,10 +187,11 @@ def capitalised_runs(text: str, start: int, end: int, paragraph: int) -> list[Ru
             runs.append(current)
             current = []
     runs.append(current)
-    return [run for words in runs if (run := to_run(text, words, paragraph))]
+    heading = is_title_case(text[start:end])
+    return [run for words in runs if (run := to_run(text, words, paragraph, heading))]
 
 
-def to_run(text: str, words: list, paragraph: int) -> Run | None:
+def to_run(text: str, words: list, paragraph: int, heading: bool = False) -> Run | None:
     while words and (words[0].group().lower() in STOP_WORDS and not is_title(words[0].group())):
         words = words[1:]  # 'But', 'When', 'The'
     while words and words[-1].group().lower() in NAME_PARTICLES:
@@ -204,7 +206,7 @@ def to_run(text: str, words: list, paragraph: int) -> Run | None:
         return None
     role = bool(APPOSITIVE_ROLE.match(text, words[-1].end()) or ROLE_BEFORE.search(text, max(0, words[0].start() - 40), words[0].start()))
     age = bool(AGE_AFTER.match(text, words[-1].end()))
-    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph, role, age)
+    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph, role, age, heading)
 
 
 # --- the entities of one article ---
@@ -254,9 +256,11 @@ class Entities:
     def person_from_runs(self, parts: tuple[str, ...], at: int, gender: Gender | None) -> Entity | None:
         """A surname the parser found alone, whose full name the article writes elsewhere: the
         full name nearest before it (else the first after it), of a compatible gender."""
-        fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and parts in (name_parts(r.name)[:1], surname_of(name_parts(r.name)))
-                   and compatible(gender, title_gender(r.titles) or given_name_gender(r.name.split()[0]))]
-        if not fitting:
+        fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and compatible(gender, title_gender(r.titles))
+                   and (parts == surname_of(name_parts(r.name)) or parts == name_parts(r.name)[:1] and is_given_name(parts[0]))]
+        # the first-name table only chooses between full names: 'Ms. Epstein' is Lee Epstein, whom it calls male
+        fitting = [r for r in fitting if compatible(gender, given_name_gender(r.name.split()[0]))] or fitting
+        if not fitting or len({fold(r.name) for r in fitting}) > 1 and gender is None and not any(r.at < at for r in fitting):
             return None
         before = [r for r in fitting if r.at < at]
         run = before[-1] if before else fitting[0]
@@ -399,8 +403,7 @@ def pronoun_gender(word: str) -> Gender | None:
 
 def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: str | None) -> Entities:
     """Every person the parser found, extended and joined by the names written anywhere in the article."""
-    entities = Entities(text, runs=[run for s in sentences if not is_title_case(text[s.span.start:s.span.end])
-                                    for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
+    entities = Entities(text, runs=[run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
     found: list[tuple[int, int, str, bool, tuple[str, ...]]] = []
     for sentence in sentences:
         if sentence.tokens is None:
@@ -447,7 +450,7 @@ def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
             continue
         if not is_partial(parts):
             person = entities.find_full(run.name)
-            if person is None and looks_like_person(run, entities):
+            if person is None and not run.heading and looks_like_person(run, entities):
                 person = entities.add_name(run.name, run.at, weight=0.5, titles=run.titles)
             elif person is not None:
                 entities.add_spelling(person, run.name, 0.5)
