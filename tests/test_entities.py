@@ -116,6 +116,10 @@ def test_roles_and_acronyms_are_collected(nlp):
                  "mediator was ready", "Ministry of Ports", "organization", None, id="it-after-an-organisation"),
     pytest.param("Pieter van der Berg, who owns the shipyard, opposed the plan.\n\n“It is madness,” Van der Berg said.",
                  "madness", "Pieter van der Berg", "person", "male", id="particle-surname"),
+    pytest.param("Kwame Mensah, 31, joined the harbour police in May.\n\n“I grew up on these docks,” the 31-year-old officer said.",
+                 "grew up", "Kwame Mensah", "person", "male", id="age-description"),
+    pytest.param("Ruth Adeyemi, the board's treasurer, presented the accounts.\n\nThe treasurer said the reserves were gone.",
+                 "reserves were gone", "Ruth Adeyemi", "person", "female", id="possessive-role"),
     pytest.param("Some critics said the plan would harm the wetlands.",
                  "harm the wetlands", "some critics", "description", None, id="plural-description"),
 ])

@@ -35,7 +35,8 @@ NAMED_ORGANIZATION = re.compile(r"\b(?:(?:[A-Z][\w&’'\-]*\s+){1,4}(?:Inc\.|Ltd
 ACRONYM_BESIDE = re.compile(r"((?:[A-Z][\w&’'\-]*[ \t]+(?:(?:of|for|and|on|the|de)[ \t]+)*){1,8}?[A-Z][\w&’'\-]*),"
                             r"[ \t]+(?:or|known(?:[ \t]+\w+){0,4}?[ \t]+as)[ \t]+(?:the[ \t]+)?([A-Z][A-Z&]{1,7})\b")
 JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|an|az|bin|ibn|abu)-[A-Z]")  # 'Nour al-Sabbagh'
-AGE_AFTER = re.compile(r",\s+\d{1,3},")
+AGE_AFTER = re.compile(r",\s+(\d{1,3}),")
+AGED = re.compile(r"\b(\d{1,3})\s*-\s*year\s*-\s*old\b")
 ROLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ROLE_WORDS)) + r"),\s+$")  # 'The club's chairwoman, Yolanda de Vries'
 APPOSITIVE_ROLE = re.compile(r",\s+(?:the|a|an|its|his|her|their|[\w.&-]+[’']s)\s+([a-z][\w\s’'\-]{2,60}?)\s*(?=[,.;]|\s+(?:who|said|says|told))")
 
@@ -81,7 +82,7 @@ class Run:
     titles: tuple[str, ...]
     paragraph: int
     role: bool = False  # followed by a role in apposition: 'Lena Fischer, the former chief of staff'
-    age: bool = False  # followed by an age: 'Ines Caldera, 54,'
+    age: int | None = None  # the age written after it: 'Ines Caldera, 54,'
     heading: bool = False  # in a title-case line, where capitals say little: its runs extend people, never make them
 
 
@@ -205,7 +206,7 @@ def to_run(text: str, words: list, paragraph: int, heading: bool = False) -> Run
     if not name:
         return None
     role = bool(APPOSITIVE_ROLE.match(text, words[-1].end()) or ROLE_BEFORE.search(text, max(0, words[0].start() - 40), words[0].start()))
-    age = bool(AGE_AFTER.match(text, words[-1].end()))
+    age = int(aged.group(1)) if (aged := AGE_AFTER.match(text, words[-1].end())) else None
     return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph, role, age, heading)
 
 
@@ -325,6 +326,10 @@ class Entities:
         wanted = {w for w in words if w not in ("the", "of")}
         fits = lambda role: wanted <= set(role.split()) and head_of(role.split()) == head_of(words)  # noqa: E731
         matching = [p for p in self.persons if any(fits(role) for role in self.roles_of(p))]
+        age = AGED.search(" ".join(words))
+        if age is not None and not matching:  # 'the 31-year-old said', after 'Ines Caldera, 31,'
+            aged = {fold(r.name): r for r in self.runs if r.age == int(age.group(1)) and not is_partial(name_parts(r.name))}
+            matching = [self.add_name(r.name, r.at, weight=0.5) for r in aged.values()]
         if len(matching) <= 1:
             return matching[0] if matching else None
         latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
@@ -474,7 +479,7 @@ def looks_like_person(run: Run, entities: Entities) -> bool:
         return False
     parts = name_parts(run.name)
     shares = any(set(p.parts) & {parts[0], parts[-1]} for p in entities.persons)
-    return shares or bool(run.titles) or run.role or run.age
+    return shares or bool(run.titles) or run.role or run.age is not None
 
 
 def titles_before(name) -> tuple[str, ...]:
