@@ -101,7 +101,7 @@ def test_quote_filters(corpus):
     assert len(bbc) == 5 and all(q["outlet"] == "BBC News" and q["kind"] == "direct" for q in bbc)
     table = query(corpus, "quotes", "--speaker", "nobody at all", "--format", "csv").stdout
     assert list(csv.reader(io.StringIO(table))) == [["published", "speaker", "kind", "quote", "outlet", "article_id", "cue",
-                                                     "speaker_mention", "url"]]
+                                                     "speaker_mention", "speaker_type", "speaker_gender", "url"]]
 
 
 @pytest.mark.parametrize("bad", ['"unclosed', "AND", "quote:(", "a NEAR/x b"])

@@ -337,7 +337,8 @@ def ingest_progress() -> Progress:
                     console=Console(stderr=True), disable=not sys.stderr.isatty(), transient=True)
 
 
-QUOTE_FIELDS = ("published", "speaker", "kind", "quote", "outlet", "article_id", "cue", "speaker_mention", "url")
+QUOTE_FIELDS = ("published", "speaker", "kind", "quote", "outlet", "article_id", "cue", "speaker_mention", "speaker_type",
+                "speaker_gender", "url")
 
 
 def run_quotes(args: argparse.Namespace) -> int:
@@ -383,7 +384,7 @@ def run_people(args: argparse.Namespace) -> int:
         print(f"{len(entries)} alias entries applied, {joined} people joined into another", file=sys.stderr)
     with Store(args.db, readonly=True) as store:
         rows = store.people()
-    fields = ("name", "variants", "roles", "statements", "distinct_statements", "articles", "type", "wikidata")
+    fields = ("name", "variants", "roles", "statements", "distinct_statements", "articles", "type", "gender", "wikidata")
     print_rows([dict(row) for row in rows], fields, args.format)
     return 0
 

@@ -15,11 +15,13 @@ import re
 from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .lexicon import FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_PRONOUNS, MALE_TITLES, NAME_PARTICLES, ORG_NOUNS, ROLE_WORDS, TITLES
+from .lexicon import (FEMALE_NOUNS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_NOUNS, MALE_PRONOUNS, MALE_TITLES,
+                      NAME_PARTICLES, ORG_NOUNS, ROLE_WORDS, TITLES)
 from .model import DisjointSpans, Gender
 from .names import fold, given_name_gender, is_given_name
 from .parse import Sentence, is_proper_noun
@@ -37,7 +39,7 @@ ACRONYM_BESIDE = re.compile(r"((?:[A-Z][\w&’'\-]*[ \t]+(?:(?:of|for|and|on|the
 JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|an|az|bin|ibn|abu)-[A-Z]")  # 'Nour al-Sabbagh'
 AGE_AFTER = re.compile(r",\s+(\d{1,3}),")
 AGED = re.compile(r"\b(\d{1,3})\s*-\s*year\s*-\s*old\b")
-ROLE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(ROLE_WORDS)) + r"),\s+$")  # 'The club's chairwoman, Yolanda de Vries'
+BESIDE_BEFORE = re.compile(r"\b([a-z][\w-]*),\s+$")  # 'The club's chairwoman, Yolanda de Vries'
 APPOSITIVE_ROLE = re.compile(r",\s+(?:the|a|an|its|his|her|their|[\w.&-]+[’']s)\s+([a-z][\w\s’'\-]{2,60}?)\s*(?=[,.;]|\s+(?:who|said|says|told))")
 
 
@@ -84,11 +86,14 @@ class Run:
     role: bool = False  # followed by a role in apposition: 'Lena Fischer, the former chief of staff'
     age: int | None = None  # the age written after it: 'Ines Caldera, 54,'
     heading: bool = False  # in a title-case line, where capitals say little: its runs extend people, never make them
+    gender: Gender | None = None  # from a title or a noun beside it: 'Ms.', 'His sister, Dara Nguyen'
+    leading: bool = False  # near the start of its sentence, where the subject usually is
 
 
 # --- names and their parts ---
 
 
+@lru_cache(maxsize=65536)
 def name_parts(name: str) -> tuple[str, ...]:
     return tuple(fold(p) for p in name.split() if len(p.strip(".")) > 1 or p.lower() in NAME_PARTICLES)
 
@@ -145,7 +150,7 @@ def clean_name(text: str) -> tuple[str, set[str]]:
 
 
 def is_capitalised(word: str) -> bool:
-    return word[:1].isupper() or bool(JOINED_PARTICLE.match(word))
+    return word[:1].isupper() or "-" in word[:4] and JOINED_PARTICLE.match(word) is not None
 
 
 def is_first_name_not_title(words: list[str]) -> bool:
@@ -160,6 +165,14 @@ def without_leading_modifiers(words: list[str]) -> list[str]:
         return words
     start = next((i for i, w in enumerate(words[1:-1], 1) if is_given_name(w)), 0)
     return words[start:]
+
+
+def noun_gender(nouns) -> Gender | None:
+    if nouns & MALE_NOUNS:
+        return "male"
+    if nouns & FEMALE_NOUNS:
+        return "female"
+    return None
 
 
 def title_gender(titles) -> Gender | None:
@@ -177,22 +190,24 @@ def capitalised_runs(text: str, start: int, end: int, paragraph: int) -> list[Ru
     runs, current = [], []
     for match in WORD.finditer(text, start, end):
         word = match.group()
-        joined = current and text[current[-1].end():match.start()].isspace()
         capital = is_capitalised(word)
-        if current and not (joined and (capital or word.lower() in NAME_PARTICLES)):
-            runs.append(current)
-            current = []
-        if capital or current and word.lower() in NAME_PARTICLES:
-            current.append(match)
-        if current and re.match(r"[’']s\b", text[match.end():match.end() + 3]):
+        if current:
+            if text[current[-1].end():match.start()].isspace() and (capital or word.lower() in NAME_PARTICLES):
+                current.append(match)
+            else:
+                runs.append(current)
+                current = [match] if capital else []
+        elif capital:
+            current = [match]
+        if current and text[match.end():match.end() + 2] in ("'s", "’s"):
             runs.append(current)
             current = []
     runs.append(current)
     heading = is_title_case(text[start:end])
-    return [run for words in runs if (run := to_run(text, words, paragraph, heading))]
+    return [run for words in runs if len(words) > 1 and (run := to_run(text, words, paragraph, heading, start))]  # one word names no one new
 
 
-def to_run(text: str, words: list, paragraph: int, heading: bool = False) -> Run | None:
+def to_run(text: str, words: list, paragraph: int, heading: bool = False, sentence_start: int = 0) -> Run | None:
     while words and (words[0].group().lower() in STOP_WORDS and not is_title(words[0].group())):
         words = words[1:]  # 'But', 'When', 'The'
     while words and words[-1].group().lower() in NAME_PARTICLES:
@@ -205,9 +220,14 @@ def to_run(text: str, words: list, paragraph: int, heading: bool = False) -> Run
     name, titles = clean_name(raw)
     if not name:
         return None
-    role = bool(APPOSITIVE_ROLE.match(text, words[-1].end()) or ROLE_BEFORE.search(text, max(0, words[0].start() - 40), words[0].start()))
+    after = APPOSITIVE_ROLE.match(text, words[-1].end())
+    before = BESIDE_BEFORE.search(text, max(0, words[0].start() - 40), words[0].start())
+    role = bool(after or before and before.group(1).lower() in ROLE_WORDS)
+    nouns = {m.group(1).lower() for m in (before,) if m} | set(after.group(1).lower().split()[-1:] if after else ())
     age = int(aged.group(1)) if (aged := AGE_AFTER.match(text, words[-1].end())) else None
-    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph, role, age, heading)
+    gender = title_gender(titles) or noun_gender(nouns)
+    leading = words[0].start() - sentence_start < 40
+    return Run(words[0].start() + raw.find(name.split()[0]), name, tuple(sorted(titles)), paragraph, role, age, heading, gender, leading)
 
 
 # --- the entities of one article ---
@@ -224,6 +244,7 @@ class Entities:
         self.mentions: list[Mention] = []
         self.groups: list[tuple[int, int, object]] = []  # (at, paragraph, speaker) of unnamed speakers, in text order
         self.runs = runs or []
+        self.joined: set[Run] = set()  # runs already joined to people
 
     # --- gathering names ---
 
@@ -257,7 +278,7 @@ class Entities:
     def person_from_runs(self, parts: tuple[str, ...], at: int, gender: Gender | None) -> Entity | None:
         """A surname the parser found alone, whose full name the article writes elsewhere: the
         full name nearest before it (else the first after it), of a compatible gender."""
-        fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and compatible(gender, title_gender(r.titles))
+        fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and compatible(gender, r.gender)
                    and (parts == surname_of(name_parts(r.name)) or parts == name_parts(r.name)[:1] and is_given_name(parts[0]))]
         # the first-name table only chooses between full names: 'Ms. Epstein' is Lee Epstein, whom it calls male
         fitting = [r for r in fitting if compatible(gender, given_name_gender(r.name.split()[0]))] or fitting
@@ -269,7 +290,7 @@ class Entities:
         if person not in self.persons:
             self.persons.append(person)
         self.add_spelling(person, run.name, 0.5)
-        person.gender = person.gender or title_gender(run.titles)
+        person.gender = person.gender or run.gender
         return person
 
     def find_name(self, name: str, at: int, gender: Gender | None = None) -> Entity | None:
@@ -418,13 +439,17 @@ def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
             outside = span.start not in quoted
             found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end),
                           outside and is_main_subject(name.root), titles_before(name)))
-    for at, _, name, _, titles in sorted(found, key=lambda f: (len(clean_name(f[2])[0].split()) < 2, f[0])):
+    partial = [is_partial(name_parts(clean_name(f[2])[0])) for f in found]
+    for (at, _, name, _, titles), alone in sorted(zip(found, partial), key=lambda f: (f[1], f[0][0])):
+        if alone:  # surnames after every full name, the article's included: 'Mr. Nguyen' then has both to choose from
+            join_runs(entities, quoted, full=True)
         entities.add_name(name, at, titles=titles)
+    join_runs(entities, quoted, full=True)
     for at, paragraph, name, subject, titles in sorted(set(found)):
         person = entities.find_name(clean_name(name)[0], at, title_gender(titles))
         if person is not None and at not in quoted:
             entities.mention(at, paragraph, person, subject)
-    join_runs(entities, quoted)
+    join_runs(entities, quoted, full=False)
     note_acronyms(entities, text)
     for sentence in sentences:
         if sentence.tokens is not None:
@@ -445,15 +470,17 @@ def is_title_case(line: str) -> bool:
     return len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
 
 
-def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
+def join_runs(entities: Entities, quoted: DisjointSpans, full: bool) -> None:
     """Full names written anywhere join the person whose surname or given name they share
-    ('Donald J. Trump' extends 'Trump'); a titled surname ('Ms. Okafor') is a mention with a gender."""
-    for run in sorted(entities.runs, key=lambda r: (len(r.name.split()) < 2, r.at)):
+    ('Donald J. Trump' extends 'Trump') or are people of their own; a titled surname ('Ms. Okafor')
+    is a mention with a gender. Each run is taken once."""
+    for run in [r for r in entities.runs if r not in entities.joined and is_partial(name_parts(r.name)) != full]:
+        entities.joined.add(run)
         parts = name_parts(run.name)
-        gender = title_gender(run.titles)
+        gender = run.gender
         if not parts:
             continue
-        if not is_partial(parts):
+        if full:
             person = entities.find_full(run.name)
             if person is None and not run.heading and looks_like_person(run, entities):
                 person = entities.add_name(run.name, run.at, weight=0.5, titles=run.titles)
@@ -467,7 +494,7 @@ def join_runs(entities: Entities, quoted: DisjointSpans) -> None:
             if entities.find_part(parts, run.at) is person or len(parts) > 1:  # 'Ms. Kowalski' of two Kowalskis tells no gender
                 person.gender = person.gender or gender
             if run.at not in quoted:
-                entities.mention(run.at, run.paragraph, person, subject=False)
+                entities.mention(run.at, run.paragraph, person, subject=run.leading)
 
 
 def looks_like_person(run: Run, entities: Entities) -> bool:
@@ -557,6 +584,11 @@ def note_unparsed_mentions(entities: Entities, text: str, sentences: list[Senten
 
 
 def roles_in(text: str, spellings) -> set[str]:
+    return set(roles_of_spellings(text, tuple(sorted(spellings))))
+
+
+@lru_cache(maxsize=4096)  # descriptions ask for the same people's roles again and again
+def roles_of_spellings(text: str, spellings: tuple[str, ...]) -> frozenset[str]:
     """The roles written around a person's name, lower-cased, for descriptions to match: before it
     ('former chief of staff Lena Fischer', 'The club's chairwoman, Yolanda de Vries') or in
     apposition after it ('Lena Fischer, the former chief of staff,', 'Pieter Graaf, TMG's chief executive,')."""
@@ -569,7 +601,7 @@ def roles_in(text: str, spellings) -> set[str]:
                 found.add(" ".join(role.lower().split()))
             if after := APPOSITIVE_ROLE.match(text, match.end()):
                 found.add(" ".join(after.group(1).lower().split()))
-    return {without_holder(role) for role in found} - {""}
+    return frozenset({without_holder(role) for role in found} - {""})
 
 
 def without_holder(role: str) -> str:

@@ -61,8 +61,15 @@ TITLES = {
     "dean", "principal", "economist", "analyst", "lawyer", "emperor", "empress", "duke", "duchess", "count",
     "mp", "mla", "mep", "congressman", "congresswoman", "assemblyman", "assemblywoman", "delegate", "founder",
 }
-MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "father", "chairman", "spokesman"}
-FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "chairwoman", "spokeswoman"}
+MALE_TITLES = {"mr", "mr.", "sir", "king", "prince", "lord", "father", "chairman", "spokesman", "congressman",
+               "councilman", "assemblyman", "businessman"}
+FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss", "queen", "princess", "lady", "dame", "chairwoman", "spokeswoman",
+                 "congresswoman", "councilwoman", "assemblywoman", "businesswoman"}
+# Nouns written beside a name that tell a gender: 'His sister, Dara Nguyen,', 'Tom Reyes, her husband,'.
+MALE_NOUNS = MALE_TITLES | {"brother", "husband", "son", "uncle", "nephew", "widower", "boyfriend", "grandfather", "grandson",
+                            "stepfather", "stepson", "actor", "man", "boy"}
+FEMALE_NOUNS = FEMALE_TITLES | {"sister", "wife", "mother", "daughter", "aunt", "niece", "widow", "girlfriend", "grandmother",
+                                "granddaughter", "stepmother", "stepdaughter", "actress", "woman", "girl"}
 
 MALE_PRONOUNS = {"he", "him", "his", "himself"}
 FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}

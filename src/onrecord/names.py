@@ -1,10 +1,11 @@
 """Spelling-insensitive keys for names, shared by the speakers stage and the store."""
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """'Park Ji-hoon', 'Park Ji Hoon' and 'PARK JI HOON' fold alike."""
     return re.sub(r"[\s\-‐‑.]+", "", name.lower())

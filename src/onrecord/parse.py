@@ -1,8 +1,8 @@
 """Parse stage: the only place a spaCy pipeline is loaded and run.
 
 The full pipeline (tagger, parser, NER) runs only on sentences that hold a reporting cue
-outside quotation marks, and on the narrative sentence before each of them; every other
-sentence is just tokenized and split.
+outside quotation marks (or a colon opening a quotation); every other sentence is just tokenized
+and split. Names in those sentences are found by the entities stage, by string matching.
 """
 
 from __future__ import annotations
@@ -93,19 +93,11 @@ def sentences(nlp: Language, text: str, layout: Layout, quoted: DisjointSpans) -
     """Split the content paragraphs into sentences and parse those that may carry a statement."""
     splitter = Sentencizer()
     found: list[Sentence] = []
-    wanted: list[bool] = []
     for index, paragraph in enumerate(layout.paragraphs):
         doc = fix_sentence_starts(splitter(tokenize(nlp, text[paragraph.start:paragraph.end])))
         for sent in pieces(doc):
             span = Span(paragraph.start + sent.start_char, paragraph.start + sent.end_char)
-            found.append(Sentence(span, index, tokens=sent))
-            wanted.append(needs_parse(sent, span, quoted))
-    # The narrative sentence before a statement often introduces its speaker ('Smith, 54, runs the firm.').
-    narrative = [i for i, s in enumerate(found) if wanted[i] or s.span.start not in quoted]
-    for before, after in zip(narrative, narrative[1:]):
-        if wanted[after] and not wanted[before] and names_someone(found[before].tokens):
-            wanted[before] = True
-    found = [s if keep else Sentence(s.span, s.paragraph) for s, keep in zip(found, wanted)]
+            found.append(Sentence(span, index, tokens=sent if needs_parse(sent, span, quoted) else None))
     return parse_selected(nlp, found)
 
 
@@ -149,11 +141,6 @@ def fix_sentence_starts(doc: Doc) -> Doc:
         if token.is_sent_start and token.text[:1].islower():
             token.is_sent_start = False
     return doc
-
-
-def names_someone(sent: TokenSpan) -> bool:
-    """A capitalised word after the first one: the sentence may name a person."""
-    return any(t.is_title for t in sent[1:])
 
 
 def needs_parse(sent: TokenSpan, span: Span, quoted: DisjointSpans) -> bool:
