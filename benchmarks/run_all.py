@@ -30,6 +30,8 @@ def runs(quick: bool) -> list[tuple[str, list[str]]]:
                                         "--accuracy"]) for system in ("onrecord", "textacy")]
     sizes = ["1000", "10000"] if quick else ["1000", "10000", "100000"]
     return peers + accuracy + [
+        ("speaker names", [PYTHON, "speaker_names.py", "--limit", "200" if quick else "10000"]),
+        ("extract speed polnear", [PYTHON, "extract_speed.py", "--corpus", "polnear", "--limit", limit, "--no-baseline"]),
         ("ingest 1k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "1000"]),
         ("ingest 10k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "10000", "--jobs", "2"]),
         ("grouping", [PYTHON, "grouping_scale.py", "--sizes", *sizes]),

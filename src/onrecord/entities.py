@@ -21,7 +21,7 @@ from typing import Literal
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .lexicon import (FEMALE_NOUNS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_NOUNS, MALE_PRONOUNS, MALE_TITLES,
-                      NAME_PARTICLES, ORG_NOUNS, ROLE_WORDS, TITLES)
+                      NAME_PARTICLES, NOT_SURNAMES, ORG_NOUNS, PLACE_PREFIXES, ROLE_WORDS, TITLES)
 from .model import DisjointSpans, Gender
 from .names import fold, given_name_gender, is_given_name
 from .parse import Sentence, is_proper_noun
@@ -245,6 +245,7 @@ class Entities:
         self.groups: list[tuple[int, int, object]] = []  # (at, paragraph, speaker) of unnamed speakers, in text order
         self.runs = runs or []
         self.joined: set[Run] = set()  # runs already joined to people
+        self.not_people: set[str] = set()  # folded names the parser called a place, an organisation, a work ...
 
     # --- gathering names ---
 
@@ -279,7 +280,8 @@ class Entities:
         """A surname the parser found alone, whose full name the article writes elsewhere: the
         full name nearest before it (else the first after it), of a compatible gender."""
         fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and compatible(gender, r.gender)
-                   and (parts == surname_of(name_parts(r.name)) or parts == name_parts(r.name)[:1] and is_given_name(parts[0]))]
+                   and (parts in (surname_of(name_parts(r.name)), name_parts(r.name)[-1:])
+                        or parts == name_parts(r.name)[:1] and is_given_name(parts[0]))]
         # the first-name table only chooses between full names: 'Ms. Epstein' is Lee Epstein, whom it calls male
         fitting = [r for r in fitting if compatible(gender, given_name_gender(r.name.split()[0]))] or fitting
         if not fitting or len({fold(r.name) for r in fitting}) > 1 and gender is None and not any(r.at < at for r in fitting):
@@ -434,6 +436,7 @@ def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
     for sentence in sentences:
         if sentence.tokens is None:
             continue
+        entities.not_people.update(fold(e.text) for e in sentence.tokens.ents if e.label_ not in ("PERSON", "DATE", "CARDINAL"))
         for name in [*(e for e in sentence.tokens.ents if e.label_ == "PERSON"), *titled_names(sentence.tokens)]:
             span = sentence.token_span(name[0], name[-1])
             outside = span.start not in quoted
@@ -498,15 +501,15 @@ def join_runs(entities: Entities, quoted: DisjointSpans, full: bool) -> None:
 
 
 def looks_like_person(run: Run, entities: Entities) -> bool:
-    """A run the parser never saw names a person when it starts with a given name and either shares
-    a word with a person already known ('Bill Clinton' beside 'Clinton') or has a title or a role
-    ('Lena Fischer, the former chief of staff'), and does not end in an organisation's noun."""
+    """A run the parser never saw names a person when it has a title ('Mayor Ines Caldera'), or starts
+    with a given name and is no place, thing or organisation: not one the parser named so elsewhere in
+    the article, not ending in such a word ('Virginia Beach', 'Paris Agreement', 'Jordan River')."""
     words = run.name.split()
-    if not is_given_name(words[0]) or words[-1].lower() in ORG_NOUNS:
+    if fold(run.name) in entities.not_people or words[0].lower() in PLACE_PREFIXES:
         return False
-    parts = name_parts(run.name)
-    shares = any(set(p.parts) & {parts[0], parts[-1]} for p in entities.persons)
-    return shares or bool(run.titles) or run.role or run.age is not None
+    if any(t in TITLES and t not in ("the", "former", "late") for t in run.titles):
+        return True
+    return is_given_name(words[0]) and words[-1].lower() not in ORG_NOUNS | NOT_SURNAMES and not words[-1].isupper()
 
 
 def titles_before(name) -> tuple[str, ...]:

@@ -116,3 +116,15 @@ ruling order indictment affidavit motion petition post tweet email video ad adve
 GENERIC_ORG_NOUNS = {"company", "firm", "ministry", "department", "agency", "union", "club", "group", "board",
                      "directorate", "authority", "office", "bureau", "organization", "organisation", "commission",
                      "service", "institute", "council", "foundation", "charity", "association", "fund"}
+
+# Last words of capitalised runs that name places and things, not people: 'Virginia Beach', 'Paris Agreement'.
+NOT_SURNAMES = set("""
+beach river street avenue road lane drive boulevard park square bridge island islands lake mountain mountains valley
+county city state province district airport station stadium arena center centre hall tower building school college
+university hospital church cathedral mosque temple museum gallery theatre theater hotel agreement accord act treaty
+award prize cup games times post news journal magazine herald tribune gazette review online media press radio
+festival fair day week month season street plaza mall market bay harbour harbor port coast falls springs heights
+""".split())
+# First words of place names, never given names here: 'North Korea', 'New Hampshire', 'San Diego'.
+PLACE_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "new", "saint", "st.",
+                  "san", "santa", "los", "las", "fort", "mount", "lake", "port", "cape", "upper", "lower", "greater", "central"}

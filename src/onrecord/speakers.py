@@ -205,8 +205,10 @@ def person_name_tokens(head: Token, entities: Entities) -> list[Token]:
 
 
 def is_name_part(token: Token) -> bool:
+    """Hyphens inside a name, proper nouns and the particles before a surname ('Van der Berg')."""
     joined = token.text in "-‐" and not token.whitespace_
-    return joined or is_proper_noun(token) and token.text[:1].isupper() and token.lower_ not in TITLES
+    particle = token.lower_ in NAME_PARTICLES and token.i + 1 < len(token.doc) and token.nbor(1).text[:1].isupper()
+    return joined or particle or is_proper_noun(token) and token.text[:1].isupper() and token.lower_ not in TITLES
 
 
 def singular(noun: str) -> str:
