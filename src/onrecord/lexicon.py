@@ -128,3 +128,8 @@ festival fair day week month season street plaza mall market bay harbour harbor 
 # First words of place names, never given names here: 'North Korea', 'New Hampshire', 'San Diego'.
 PLACE_PREFIXES = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "new", "saint", "st.",
                   "san", "santa", "los", "las", "fort", "mount", "lake", "port", "cape", "upper", "lower", "greater", "central"}
+# Last words of company names: 'Equatorial Communications Co', 'Mitchell Hutchins Asset Management Inc'.
+ORG_SUFFIXES = set("""
+inc co corp corporation ltd llc plc ag sa nv bv gmbh spa holdings partners management capital securities
+industries enterprises airlines airways motors systems technologies communications resources petroleum
+""".split())

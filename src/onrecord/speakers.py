@@ -10,7 +10,8 @@ from spacy.tokens import Token
 
 from .entities import Entities, Entity, clean_name, pronoun_gender, whole_words
 from .names import is_given_name
-from .lexicon import DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, NAME_PARTICLES, ORG_NOUNS, PERSON_NOUNS, ROLE_WORDS, TITLES
+from .lexicon import (DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, NAME_PARTICLES, ORG_NOUNS, ORG_SUFFIXES, PERSON_NOUNS,
+                      ROLE_WORDS, TITLES)
 from .model import Gender, SpeakerType
 from .parse import Sentence, is_pronoun, is_proper_noun
 
@@ -47,12 +48,19 @@ def speaker_of(text: str, subject: Token | None, sentence: Sentence, entities: E
     name_tokens = person_name_tokens(subject, entities)
     if name_tokens:
         name = whole_words(text, *astuple(sentence.token_span(name_tokens[0], name_tokens[-1])))
+        if is_organization_name(name):  # 'Equatorial Communications Co', 'Harbour Holdings Ltd'
+            return entities.group_speaker(at, sentence.paragraph, Speaker(without_article(name), "organization", mention))
         titles = [t.lower_ for t in phrase if t.i < name_tokens[0].i and t.lower_ in TITLES]
         person = entities.add_name(name, at, weight=0, titles=titles)
         if person is not None:
             entities.mention(at, sentence.paragraph, person, subject=True)
             return person_speaker(person, mention)
     return entities.group_speaker(at, sentence.paragraph, unnamed_speaker(text, subject, sentence, mention, entities))
+
+
+def is_organization_name(name: str) -> bool:
+    last = name.split()[-1].lower().rstrip(".,")
+    return last in ORG_SUFFIXES or last in ORG_NOUNS
 
 
 def signed(text: str, at: int, paragraph: int, entities: Entities) -> Speaker | None:
