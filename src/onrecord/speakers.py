@@ -9,10 +9,10 @@ from dataclasses import astuple, dataclass
 from spacy.tokens import Token
 
 from .entities import Entities, Entity, clean_name, pronoun_gender, whole_words
-from .names import is_given_name
 from .lexicon import (DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, NAME_PARTICLES, ORG_NOUNS, ORG_SUFFIXES, PERSON_NOUNS,
                       ROLE_WORDS, TITLES)
 from .model import Gender, SpeakerType
+from .names import is_given_name
 from .parse import Sentence, is_pronoun, is_proper_noun
 
 ORG_LABELS = {"ORG", "GPE", "NORP", "FAC"}
