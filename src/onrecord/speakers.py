@@ -10,7 +10,7 @@ from spacy.tokens import Token
 
 from .entities import Entities, Entity, clean_name, pronoun_gender, whole_words
 from .lexicon import (DOCUMENT_NOUNS, FEMALE_PRONOUNS, MALE_PRONOUNS, NAME_PARTICLES, ORG_NOUNS, ORG_SUFFIXES, PERSON_NOUNS,
-                      ROLE_WORDS, TITLES)
+                      ROLE_WORDS, TITLES, singular)
 from .model import Gender, SpeakerType
 from .names import is_given_name
 from .parse import Sentence, is_pronoun, is_proper_noun
@@ -217,13 +217,6 @@ def is_name_part(token: Token) -> bool:
     joined = token.text in "-‐" and not token.whitespace_
     particle = token.lower_ in NAME_PARTICLES and token.i + 1 < len(token.doc) and token.nbor(1).text[:1].isupper()
     return joined or particle or is_proper_noun(token) and token.text[:1].isupper() and token.lower_ not in TITLES
-
-
-def singular(noun: str) -> str:
-    """Enough for the speaker nouns: 'officials' -> 'official', 'authorities' -> 'authority'."""
-    if noun.endswith("ies"):
-        return noun[:-3] + "y"
-    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
 
 def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, entities: Entities) -> Speaker:
