@@ -52,11 +52,15 @@ class Entity:
     parts: tuple[str, ...] = ()
     gender: Gender | None = None
     first_seen: int = 0
+    named: tuple = field(default=(), repr=False)  # (spellings seen, name) the last time the name was chosen
 
     @property
     def name(self) -> str:
-        full = [s for s in self.spellings if not is_partial(name_parts(s))] or list(self.spellings)
-        return max(full, key=lambda s: (self.spellings[s], -full.index(s)))
+        seen = (len(self.spellings), sum(self.spellings.values()))
+        if not self.named or self.named[0] != seen:
+            full = [s for s in self.spellings if not is_partial(name_parts(s))] or list(self.spellings)
+            self.named = (seen, max(full, key=lambda s: (self.spellings[s], -full.index(s))))
+        return self.named[1]
 
     @property
     def likely_gender(self) -> Gender | None:
@@ -244,8 +248,15 @@ class Entities:
         self.mentions: list[Mention] = []
         self.groups: list[tuple[int, int, object]] = []  # (at, paragraph, speaker) of unnamed speakers, in text order
         self.runs = runs or []
-        self.joined: set[Run] = set()  # runs already joined to people
         self.not_people: set[str] = set()  # folded names the parser called a place, an organisation, a work ...
+        self.by_spelling: dict[str, Entity] = {}  # folded spelling -> person
+        self.roles_seen: dict[int, tuple[int, frozenset[str]]] = {}  # id(person) -> (spellings seen, roles)
+        self.full_runs: dict[tuple[str, ...], list[Run]] = {}  # surname, last word or given name -> full names written
+        for run in self.runs:
+            parts = name_parts(run.name)
+            if parts and not is_partial(parts):
+                for key in {surname_of(parts), parts[-1:], parts[:1]}:
+                    self.full_runs.setdefault(key, []).append(run)
 
     # --- gathering names ---
 
@@ -269,17 +280,17 @@ class Entities:
         if len(name.split()) > 1 and len(name_parts(name)) > len(person.parts):
             person.parts = name_parts(name)
         person.spellings[name] += weight
+        self.by_spelling.setdefault(fold(name), person)
 
     def written_in_full(self, name: str) -> bool:
         """A surname or given name that a full name written somewhere in the article holds."""
         parts = name_parts(name)
-        return is_partial(parts) and any(not is_partial(name_parts(r.name)) and
-                                         parts in (name_parts(r.name)[:1], surname_of(name_parts(r.name))) for r in self.runs)
+        return is_partial(parts) and bool(self.full_runs.get(parts))
 
     def person_from_runs(self, parts: tuple[str, ...], at: int, gender: Gender | None) -> Entity | None:
         """A surname the parser found alone, whose full name the article writes elsewhere: the
         full name nearest before it (else the first after it), of a compatible gender."""
-        fitting = [r for r in self.runs if not is_partial(name_parts(r.name)) and compatible(gender, r.gender)
+        fitting = [r for r in self.full_runs.get(parts, ()) if compatible(gender, r.gender)
                    and (parts in (surname_of(name_parts(r.name)), name_parts(r.name)[-1:])
                         or parts == name_parts(r.name)[:1] and is_given_name(parts[0]))]
         # the first-name table only chooses between full names: 'Ms. Epstein' is Lee Epstein, whom it calls male
@@ -307,9 +318,10 @@ class Entities:
         key, parts = fold(name), name_parts(name)
         if not parts:
             return None
+        if key in self.by_spelling:
+            return self.by_spelling[key]
         for person in self.persons:
-            known = {fold(s) for s in person.spellings}
-            if key in known or len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
+            if len(person.parts) > 1 and (person.parts[0], person.parts[-1]) == (parts[0], parts[-1]):
                 return person
         given = parts[:1] if is_given_name(parts[0]) else ()  # 'Hillary' grows into 'Hillary Clinton', 'Obama' not into 'Obama Speech'
         single = [p for p in self.persons if len(p.parts) == 1 and p.parts[0] in (*given, parts[-1])]
@@ -323,10 +335,15 @@ class Entities:
         matching = [p for p in self.persons if is_part_of(parts, p.parts) and compatible(gender, p.likely_gender)]
         if len(matching) <= 1:
             return matching[0] if matching else None
-        latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
-        if latest is not None:
-            return latest.entity
-        return min(matching, key=lambda p: p.first_seen)
+        return self.latest_of(matching, at) or min(matching, key=lambda p: p.first_seen)
+
+    def latest_of(self, people: list[Entity], at: int) -> Entity | None:
+        """Of several people, the one mentioned last before ``at``."""
+        wanted = {id(p) for p in people}
+        for i in range(self.count_before(at) - 1, -1, -1):
+            if id(self.mentions[i].entity) in wanted:
+                return self.mentions[i].entity
+        return None
 
     def mention(self, at: int, paragraph: int, entity: Entity, subject: bool) -> None:
         insort(self.mentions, Mention(at, paragraph, entity, subject), key=lambda m: m.at)
@@ -340,8 +357,11 @@ class Entities:
 
     # --- descriptions and organisations ---
 
-    def roles_of(self, person: Entity) -> set[str]:
-        return roles_in(self.text, person.spellings)
+    def roles_of(self, person: Entity) -> frozenset[str]:
+        seen = len(person.spellings)
+        if self.roles_seen.get(id(person), (None,))[0] != seen:
+            self.roles_seen[id(person)] = (seen, roles_in(self.text, person.spellings))
+        return self.roles_seen[id(person)][1]
 
     def described(self, words: list[str], at: int) -> Entity | None:
         """'the mayor', 'the former chief of staff', 'her coach': the one person the article gives that
@@ -355,8 +375,7 @@ class Entities:
             matching = [self.add_name(r.name, r.at, weight=0.5) for r in aged.values()]
         if len(matching) <= 1:
             return matching[0] if matching else None
-        latest = next((m for m in reversed(self.mentions[:self.count_before(at)]) if m.entity in matching), None)
-        return latest.entity if latest else None
+        return self.latest_of(matching, at)
 
     def add_organization(self, name: str, at: int, acronym: str | None = None) -> Entity:
         organization = self.organizations.get(fold(name)) or Entity("organization", first_seen=at)
@@ -372,11 +391,13 @@ class Entities:
         key = fold(re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.IGNORECASE))
         if key in self.organizations:
             return self.organizations[key]
-        before = [o for where, _, o in self.organization_mentions if where < at]
-        named = [o for o in before if any(fold(w) == key for w in o.name.split())]
-        if named:
-            return named[-1]
-        return before[-1] if before and key in GENERIC_ORG_NOUNS else None
+        named = next((o for o in self.organizations_before(at) if any(fold(w) == key for w in o.name.split())), None)
+        return named or (next(self.organizations_before(at), None) if key in GENERIC_ORG_NOUNS else None)
+
+    def organizations_before(self, at: int):
+        """The organisations named before ``at``, latest first."""
+        count = bisect_left(self.organization_mentions, at, key=lambda m: m[0])
+        return (self.organization_mentions[i][2] for i in range(count - 1, -1, -1))
 
     # --- pronouns ---
 
@@ -398,23 +419,35 @@ class Entities:
 
     def latest_organization(self, at: int) -> tuple[int, Entity] | None:
         """The organisation named last before ``at`` ('The Ministry of Health has urged ... it said')."""
-        before = [(where, organization) for where, _, organization in self.organization_mentions if where < at]
-        return before[-1] if before else None
+        count = bisect_left(self.organization_mentions, at, key=lambda m: m[0])
+        return self.organization_mentions[count - 1][::2] if count else None
 
     def antecedent(self, pronoun: str, at: int, paragraph: int, sentence_start: int = -1) -> Entity | None:
         """The person a pronoun means: the subject of its own sentence, else the latest subject before it
         (one of its gender first), not merely the nearest name, never one of the other known gender;
         within the last few paragraphs first, then anywhere before."""
         gender = pronoun_gender(pronoun)
-        before = [m for m in self.mentions[:self.count_before(at)] if compatible(gender, m.entity.likely_gender)]
-        near = [m for m in before if paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS]
-        known = [m for m in near if gender and m.entity.likely_gender == gender]
-        subjects = lambda mentions: [m for m in mentions if m.subject]  # noqa: E731
-        same_sentence = [m for m in near if m.at >= sentence_start]  # 'Ban condemned what he called ...'
-        for pick in (subjects(same_sentence), subjects(known), known, subjects(near), near, subjects(before)):
-            if pick:
-                return pick[-1].entity
-        return None
+        # the latest mention of each kind, in order of preference; 'Ban condemned what he called ...' first
+        best: list[Entity | None] = [None] * 5
+        for i in range(self.count_before(at) - 1, -1, -1):
+            m = self.mentions[i]
+            likely = m.entity.likely_gender
+            if not compatible(gender, likely):
+                continue
+            near = paragraph - m.paragraph <= PRONOUN_WINDOW_PARAGRAPHS
+            if not near:
+                if any(best):
+                    break
+                if m.subject:
+                    return m.entity
+                continue
+            known = gender is not None and likely == gender
+            for tier, fits in enumerate((m.subject and m.at >= sentence_start, m.subject and known, known, m.subject, True)):
+                if fits and best[tier] is None:
+                    best[tier] = m.entity
+            if best[0] is not None or m.at < sentence_start and best[1] is not None:
+                break  # nothing earlier can outrank what is found
+        return next((entity for entity in best if entity is not None), None)
 
 
 def compatible(wanted: Gender | None, known: Gender | None) -> bool:
@@ -442,12 +475,12 @@ def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
             outside = span.start not in quoted
             found.append((span.start, sentence.paragraph, whole_words(text, span.start, span.end),
                           outside and is_main_subject(name.root), titles_before(name)))
-    partial = [is_partial(name_parts(clean_name(f[2])[0])) for f in found]
-    for (at, _, name, _, titles), alone in sorted(zip(found, partial), key=lambda f: (f[1], f[0][0])):
-        if alone:  # surnames after every full name, the article's included: 'Mr. Nguyen' then has both to choose from
-            join_runs(entities, quoted, full=True)
+    full = [f for f in found if not is_partial(name_parts(clean_name(f[2])[0]))]
+    for at, _, name, _, titles in sorted(full):
         entities.add_name(name, at, titles=titles)
-    join_runs(entities, quoted, full=True)
+    join_runs(entities, quoted, full=True)  # surnames after every full name, the article's included: 'Mr. Nguyen' has both
+    for at, _, name, _, titles in sorted(f for f in found if f not in full):
+        entities.add_name(name, at, titles=titles)
     for at, paragraph, name, subject, titles in sorted(set(found)):
         person = entities.find_name(clean_name(name)[0], at, title_gender(titles))
         if person is not None and at not in quoted:
@@ -476,9 +509,8 @@ def is_title_case(line: str) -> bool:
 def join_runs(entities: Entities, quoted: DisjointSpans, full: bool) -> None:
     """Full names written anywhere join the person whose surname or given name they share
     ('Donald J. Trump' extends 'Trump') or are people of their own; a titled surname ('Ms. Okafor')
-    is a mention with a gender. Each run is taken once."""
-    for run in [r for r in entities.runs if r not in entities.joined and is_partial(name_parts(r.name)) != full]:
-        entities.joined.add(run)
+    is a mention with a gender."""
+    for run in [r for r in entities.runs if is_partial(name_parts(r.name)) != full]:
         parts = name_parts(run.name)
         gender = run.gender
         if not parts:
