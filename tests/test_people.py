@@ -90,6 +90,22 @@ def test_reprocess_re_resolves_an_old_store_and_drops_people_left_without_statem
     assert rows(old, "SELECT count(*) FROM merged_statements WHERE id NOT IN (SELECT merged_id FROM statements)") == [(0,)]
 
 
+def test_reprocess_twice_changes_nothing_that_was_right(store, tmp_path):
+    copy = tmp_path / "again.db"
+    with sqlite3.connect(store) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    tables = {"names": "SELECT person_id, name, uses FROM person_names ORDER BY 1, 2",
+              "roles": "SELECT person_id, role, articles FROM person_roles ORDER BY 1, 2",
+              "merged": "SELECT quote, norm FROM merged_statements ORDER BY 1",
+              "fingerprints": "SELECT count(*) FROM quote_fingerprints",
+              "statements": "SELECT article_id, start, speaker, speaker_gender FROM statements ORDER BY 1, 2"}
+    before = {name: rows(copy, sql) for name, sql in tables.items()}
+    assert before["roles"], "the articles give roles ('Councillor')"
+    for _ in range(2):
+        assert run_cli("ingest", "--db", copy, "--reprocess", "--jobs", "1").returncode == 0
+    assert {name: rows(copy, sql) for name, sql in tables.items()} == before
+
+
 def test_ingest_without_paths_or_reprocess_is_a_one_line_error(tmp_path):
     result = run_cli("ingest", "--db", tmp_path / "x.db")
     assert result.returncode != 0 and "at least one PATH" in result.stderr and "Traceback" not in result.stderr

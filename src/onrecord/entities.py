@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .lexicon import (FEMALE_NOUNS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_NOUNS, MALE_PRONOUNS, MALE_TITLES,
                       NAME_PARTICLES, NOT_SURNAMES, ORG_NOUNS, PLACE_PREFIXES, ROLE_WORDS, TITLES)
 from .model import DisjointSpans, Gender
-from .names import fold, given_name_gender, is_given_name
+from .names import fold, given_name_gender, is_given_name, role_before
 from .parse import Sentence, is_proper_noun
 
 PRONOUN_WINDOW_PARAGRAPHS = 3
@@ -689,40 +689,3 @@ def note_genders(entities: Entities, text: str, sentences: list[Sentence], quote
         voted = top if n >= 2 and n >= 3 * rest[0][1] else None
         table = person.likely_gender
         person.gender = voted if voted and (table is None or n >= 4 and not rest[0][1]) else table or voted
-
-
-HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "the", "former", "late", "sir", "dame"}
-
-
-def roles(text: str, names: set[str]) -> dict[str, set[str]]:
-    """The titles and roles the article writes before each full name: 'South Korean President', 'Gyeonggi Gov.'."""
-    found: dict[str, set[str]] = {}
-    for name in names:
-        if len(name.split()) < 2:
-            continue
-        pattern = r"\s+".join(re.escape(part) for part in name.split())
-        for match in re.finditer(pattern, text, re.IGNORECASE):
-            if role := role_before(text[max(0, match.start() - 100):match.start()]):
-                found.setdefault(name, set()).add(role)
-    return found
-
-
-def role_before(before: str, loose: bool = False) -> str | None:
-    """The run of title words and capitalised words just before a name, if it holds a title;
-    ``loose`` also takes lower-case role words ('former chief of staff')."""
-    if not before.endswith(" "):
-        return None
-    words = before.rsplit("\n", 1)[-1].split()[-6:]
-    role: list[str] = []
-    for word in reversed(words):
-        if word[-1] in ",;:()\"“”" or (word.endswith(".") and word.lower() not in TITLES):
-            break
-        if word.lower() in TITLES or word[:1].isupper() or loose and (word.lower() in ROLE_WORDS or word == "of" and role):
-            role.insert(0, word)
-        else:
-            break
-    while role and role[0].lower() in ("the", "a", "an", "of"):
-        role.pop(0)
-    if any(w.lower() in TITLES and w.lower() not in HONORIFICS or loose and w.lower() in ROLE_WORDS for w in role):
-        return " ".join(role)
-    return None

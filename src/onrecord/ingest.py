@@ -22,8 +22,8 @@ from .errors import InputError, OnRecordError
 from .limits import ARTICLE_SECONDS
 from .merge import Sketch, sketch
 from .model import Article, Document, Statement
+from .names import roles
 from .parse import load_model
-from .entities import roles
 from .read import documents
 from .store import Store
 

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from . import clean
 from .model import Article
-from .names import loose_key, person_key
+from .names import loose_key, person_key, roles
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -299,6 +299,30 @@ def note_genders(db: sqlite3.Connection, people: set[int]) -> None:
         counts = dict(db.execute("SELECT speaker_gender, count(*) FROM statements WHERE person_id = ? AND speaker_gender"
                                  " IS NOT NULL GROUP BY speaker_gender", (person,)).fetchall())
         db.execute("UPDATE people SET gender = ? WHERE id = ?", (majority_gender(counts), person))
+
+
+def unlink_article(db: sqlite3.Connection, text: str, published: str | None, named: list, merged: list[int]) -> None:
+    """Take back what an article's statements, already deleted, added: one use of each name it gave a
+    person, one article of each role written before those names, and its wording of merged statements
+    (those left with no statement go; the others keep their fullest remaining wording)."""
+    db.executemany("UPDATE person_names SET uses = max(uses - 1, 0) WHERE person_id = ? AND name = ?",
+                   [(person, name) for person, name, _ in named])
+    people = {name: person for person, name, kind in named if kind == "person"}
+    for name, found in roles(text, set(people)).items():
+        db.executemany("UPDATE person_roles SET articles = articles - 1 WHERE person_id = ? AND role = ?",
+                       [(people[name], role) for role in found])
+    db.execute("DELETE FROM person_roles WHERE articles <= 0")
+    for merged_id in merged:
+        remaining = [row[0] for row in db.execute("SELECT quote FROM statements WHERE merged_id = ?", (merged_id,))]
+        if not remaining:
+            db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
+            continue
+        person = db.execute("SELECT coalesce(person_id, 0) FROM merged_statements WHERE id = ?", (merged_id,)).fetchone()[0]
+        quote = max(remaining, key=lambda q: len(normalise_quote(q) or q.strip()))
+        db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (quote, normalise_quote(quote) or quote.strip(), merged_id))
+        db.execute("DELETE FROM quote_fingerprints WHERE merged_id = ?", (merged_id,))
+        db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
+                       [(person, f, merged_id) for q in remaining for f in quote_fingerprints(normalise_quote(q) or q.strip())])
 
 
 def drop_people_without_statements(db: sqlite3.Connection, people: set[int]) -> None:

@@ -1,8 +1,11 @@
-"""Spelling-insensitive keys for names, shared by the speakers stage and the store."""
+"""What is known of names without parsing: spelling-insensitive keys (shared by the entities stage and
+the store), the first-name gender table, and the titles and roles written before a name."""
 
 import re
 import unicodedata
 from functools import lru_cache
+
+from .lexicon import ROLE_WORDS, TITLES
 
 
 @lru_cache(maxsize=65536)
@@ -47,7 +50,7 @@ def is_given_name(word: str) -> bool:
 @lru_cache(maxsize=1)
 def given_name_table() -> dict[str, tuple[int, int]]:
     """Given name -> (locales listing it as female, as male), from the lists Faker (MIT) ships for
-    87 locales. Read once per process from the installed package; nothing is fetched."""
+    its locales. Read once per process from the installed package; nothing is fetched."""
     import importlib
     import pkgutil
 
@@ -60,3 +63,40 @@ def given_name_table() -> dict[str, tuple[int, int]]:
             for name in {n.lower() for n in names}:
                 counts.setdefault(name, [0, 0])[side] += 1
     return {name: (female, male) for name, (female, male) in counts.items()}
+
+
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "the", "former", "late", "sir", "dame"}
+
+
+def roles(text: str, names: set[str]) -> dict[str, set[str]]:
+    """The titles and roles the article writes before each full name: 'South Korean President', 'Gyeonggi Gov.'."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        if len(name.split()) < 2:
+            continue
+        pattern = r"\s+".join(re.escape(part) for part in name.split())
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            if role := role_before(text[max(0, match.start() - 100):match.start()]):
+                found.setdefault(name, set()).add(role)
+    return found
+
+
+def role_before(before: str, loose: bool = False) -> str | None:
+    """The run of title words and capitalised words just before a name, if it holds a title;
+    ``loose`` also takes lower-case role words ('former chief of staff')."""
+    if not before.endswith(" "):
+        return None
+    words = before.rsplit("\n", 1)[-1].split()[-6:]
+    role: list[str] = []
+    for word in reversed(words):
+        if word[-1] in ",;:()\"“”" or (word.endswith(".") and word.lower() not in TITLES):
+            break
+        if word.lower() in TITLES or word[:1].isupper() or loose and (word.lower() in ROLE_WORDS or word == "of" and role):
+            role.insert(0, word)
+        else:
+            break
+    while role and role[0].lower() in ("the", "a", "an", "of"):
+        role.pop(0)
+    if any(w.lower() in TITLES and w.lower() not in HONORIFICS or loose and w.lower() in ROLE_WORDS for w in role):
+        return " ".join(role)
+    return None

@@ -275,14 +275,13 @@ class Store:
     def replace_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None) -> None:
         """An article's statements extracted anew (call inside ``transaction``): the old ones, the merged
         statements and people left with none, go; the new ones are linked as ingest links them."""
-        before = {row[0] for row in self.db.execute("SELECT DISTINCT person_id FROM statements WHERE article_id = ?"
-                                                    " AND person_id IS NOT NULL", (article.id,))}
+        named = self.db.execute("SELECT DISTINCT person_id, speaker, speaker_type FROM statements WHERE article_id = ?"
+                                " AND person_id IS NOT NULL", (article.id,)).fetchall()
         merged = [row[0] for row in self.db.execute("SELECT DISTINCT merged_id FROM statements WHERE article_id = ?", (article.id,))]
         self.db.execute("DELETE FROM statements WHERE article_id = ?", (article.id,))
-        self.db.executemany("DELETE FROM merged_statements WHERE id = ? AND NOT EXISTS"
-                            " (SELECT 1 FROM statements WHERE merged_id = ?)", [(m, m) for m in merged if m is not None])
+        merge.unlink_article(self.db, article.text, article.published, named, [m for m in merged if m is not None])
         self.add_statements(article, statements, roles)
-        merge.drop_people_without_statements(self.db, before)
+        merge.drop_people_without_statements(self.db, {person for person, _, _ in named})
 
     def stored_articles(self) -> Iterator[sqlite3.Row]:
         cursor = self.db.cursor()
