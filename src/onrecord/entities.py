@@ -331,7 +331,8 @@ class Entities:
         return surnamed[0] if len(surnamed) == 1 else None
 
     def find_part(self, parts: tuple[str, ...], at: int, gender: Gender | None = None) -> Entity | None:
-        """A surname or given name alone: the person of that name mentioned last before ``at``."""
+        """A surname or given name alone: the person of that name (and of a compatible gender) mentioned
+        last before ``at``, else the one the article named first."""
         matching = [p for p in self.persons if is_part_of(parts, p.parts) and compatible(gender, p.likely_gender)]
         if len(matching) <= 1:
             return matching[0] if matching else None

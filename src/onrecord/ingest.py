@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import islice
 
 from . import pipeline
 from .errors import InputError, OnRecordError
@@ -100,9 +101,9 @@ def reprocess(store: Store, *, jobs: int | None = None, model: str | None = None
                 on_error(result)
         on_progress(summary)
 
-    stored = [Article(row["text"], row["source"], row["headline"], row["author"], row["published"], row["id"], row["url"],
-                      row["outlet"], bool(row["headline_first"])) for row in store.stored_articles()]
-    return run((stored[i:i + BATCH] for i in range(0, len(stored), BATCH)), summary, write, jobs, model, seconds)
+    stored = (Article(row["text"], row["source"], row["headline"], row["author"], row["published"], row["id"], row["url"],
+                      row["outlet"], bool(row["headline_first"])) for row in store.stored_articles())
+    return run(iter(lambda: list(islice(stored, BATCH)), []), summary, write, jobs, model, seconds)
 
 
 def run(work: Iterator[list], summary: Summary, write: Callable[[list[Result]], None], jobs: int | None,

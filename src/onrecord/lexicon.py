@@ -94,7 +94,7 @@ ministry government company firm agency department office committee commission p
 group union association organization organisation administration military army police campaign
 board institute authority authorities regime parliament congress senate house newspaper media network
 agency corporation exchange union federation league club team embassy statement report study survey
-directorate bureau ministry foundation institute service trust fund
+directorate bureau foundation service trust fund charity
 """.split())
 
 # Words of a role written around a name ('former chief of staff Lena Fischer', 'Lena Fischer, the
@@ -102,8 +102,7 @@ directorate bureau ministry foundation institute service trust fund
 ROLE_WORDS = TITLES | PERSON_NOUNS | set("""
 staff strategist spokesperson adviser advisor counsel manager organizer organiser pollster activist
 acting interim senior deputy assistant associate campaign press communications policy national regional
-headteacher teacher nurse pastor owner founder president chairwoman chairman ceo head captain coach lawyer
-co-author author biologist scientist researcher prosecutor defender striker goalkeeper player
+headteacher teacher nurse pastor owner founder head co-author author biologist defender striker goalkeeper player
 """.split())
 
 # Head nouns of documents: what they "say" is their author's ('Clinton's statement said'), never a person they name.

@@ -283,10 +283,13 @@ class Store:
         self.add_statements(article, statements, roles)
         merge.drop_people_without_statements(self.db, {person for person, _, _ in named})
 
-    def stored_articles(self) -> Iterator[sqlite3.Row]:
-        cursor = self.db.cursor()
-        return cursor.execute("SELECT id, source, url, outlet, headline, author, published, text, headline_first"
-                              " FROM articles ORDER BY id")
+    def stored_articles(self, page: int = 64) -> Iterator[sqlite3.Row]:
+        """Every stored article, read a page at a time (by id), so writes may go on between pages."""
+        last = ""
+        while rows := self.db.execute("SELECT id, source, url, outlet, headline, author, published, text, headline_first"
+                                      " FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, page)).fetchall():
+            yield from rows
+            last = rows[-1]["id"]
 
     def person_of(self, statement: Statement, people: dict[str, int | None]) -> int | None:
         if not statement.speaker or statement.speaker_type == "unknown":
