@@ -71,6 +71,12 @@ def test_a_full_name_written_once_without_a_cue_extends_the_surname_the_parser_f
     assert entities.find_name("Caldera", len(text)) is caldera
 
 
+def test_a_full_name_given_only_in_a_title_case_headline_extends_the_surname(statements_of):
+    text = ("Ines Caldera Vows To Dredge The Harbour By Spring\n\n"
+            "The harbour master spoke to reporters on Monday.\n\n“The channel will be clear by March,” Caldera said.\n")
+    assert by_quote(statements_of(text), "channel will be clear").speaker == "Ines Caldera"
+
+
 def test_two_people_sharing_a_surname_are_kept_apart_by_title_gender(nlp):
     text = HEAD + ("Marek Kowalski and his sister, Dr. Zofia Kowalski, both sit on the board.\n\n"
                    "Ms. Kowalski said the vote was premature. Mr. Kowalski said it was overdue.\n")

@@ -22,7 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .lexicon import (FEMALE_NOUNS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_NOUNS, MALE_PRONOUNS, MALE_TITLES,
                       NAME_PARTICLES, NOT_SURNAMES, ORG_NOUNS, PLACE_PREFIXES, ROLE_WORDS, TITLES)
-from .model import DisjointSpans, Gender
+from .model import DisjointSpans, Gender, Span
 from .names import fold, given_name_gender, is_given_name, role_before
 from .parse import Sentence, is_proper_noun
 
@@ -188,7 +188,7 @@ def title_gender(titles) -> Gender | None:
     return None
 
 
-def capitalised_runs(text: str, start: int, end: int, paragraph: int) -> list[Run]:
+def capitalised_runs(text: str, start: int, end: int, paragraph: int, heading: bool = False) -> list[Run]:
     """Runs of capitalised words (with particles and initials inside them) between ``start`` and
     ``end``: the string-matching half of name finding, for sentences the parser never sees."""
     runs, current = [], []
@@ -207,7 +207,9 @@ def capitalised_runs(text: str, start: int, end: int, paragraph: int) -> list[Ru
             runs.append(current)
             current = []
     runs.append(current)
-    heading = is_title_case(text[start:end])
+    heading = heading or is_title_case(text[start:end])
+    if heading:  # every word is capitalised: the names are the given names and the word after each
+        runs = [words[i:i + 2] for words in runs for i in range(len(words) - 1) if is_given_name(words[i].group())]
     return [run for words in runs if len(words) > 1 and (run := to_run(text, words, paragraph, heading, start))]  # one word names no one new
 
 
@@ -463,9 +465,11 @@ def pronoun_gender(word: str) -> Gender | None:
 # --- the stage ---
 
 
-def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: str | None) -> Entities:
-    """Every person the parser found, extended and joined by the names written anywhere in the article."""
-    entities = Entities(text, runs=[run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
+def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, headline: Span | None) -> Entities:
+    """Every person the parser found, extended and joined by the names written anywhere in the article,
+    the headline included ('Hillary Clinton Goes After ...' for the 'Clinton' of the body)."""
+    runs = capitalised_runs(text, headline.start, headline.end, -1, heading=True) if headline else []
+    entities = Entities(text, runs=runs + [run for s in sentences for run in capitalised_runs(text, s.span.start, s.span.end, s.paragraph)])
     found: list[tuple[int, int, str, bool, tuple[str, ...]]] = []
     for sentence in sentences:
         if sentence.tokens is None:
@@ -494,7 +498,7 @@ def find_entities(text: str, sentences: list[Sentence], quoted: DisjointSpans, h
     if headline:
         for person in entities.persons:
             for spelling in list(person.spellings):
-                if len(spelling.split()) > 1 and spelling in headline:
+                if len(spelling.split()) > 1 and spelling in text[headline.start:headline.end]:
                     person.spellings[spelling] += 0.5
     note_unparsed_mentions(entities, text, sentences, quoted)
     note_genders(entities, text, sentences, quoted)
@@ -529,7 +533,7 @@ def join_runs(entities: Entities, quoted: DisjointSpans, full: bool) -> None:
         if person is not None:
             if entities.find_part(parts, run.at) is person or len(parts) > 1:  # 'Ms. Kowalski' of two Kowalskis tells no gender
                 person.gender = person.gender or gender
-            if run.at not in quoted:
+            if run.at not in quoted and run.paragraph >= 0:  # the headline names, but is no place in the story
                 entities.mention(run.at, run.paragraph, person, subject=run.leading)
 
 

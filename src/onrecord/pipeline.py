@@ -59,8 +59,7 @@ def with_metadata(article: Article, layout: Layout) -> Article:
 def statements(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation], source: str = "") -> list[Statement]:
     """Statements from sentences that are already split and parsed."""
     quoted = quotes.quoted_spans(quotations)
-    headline = text[layout.headline.start:layout.headline.end] if layout.headline else None
-    named = entities.find_entities(text, sentences, quoted, headline)
+    named = entities.find_entities(text, sentences, quoted, layout.headline)
     cues = [cue for cue in quotes.find_cues(sentences, quoted) if not is_writer(cue)]
     drafts = quotes.draft_statements(text, sentences, quotations, cues)
     found: list[speakers.Speaker | None] = [None] * len(drafts)
