@@ -23,7 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .lexicon import (FEMALE_NOUNS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_NOUNS, MALE_PRONOUNS, MALE_TITLES,
                       NAME_PARTICLES, NOT_SURNAMES, ORG_NOUNS, PLACE_PREFIXES, ROLE_WORDS, TITLES)
 from .model import DisjointSpans, Gender, Span
-from .names import fold, given_name_gender, is_given_name, role_before
+from .names import fold, given_name_gender, is_given_name, name_pattern, role_before
 from .parse import Sentence, is_proper_noun
 
 PRONOUN_WINDOW_PARAGRAPHS = 3
@@ -623,19 +623,13 @@ def note_unparsed_mentions(entities: Entities, text: str, sentences: list[Senten
             entities.mention(match.start(), sentence.paragraph, forms[match.group(1)], subject=leading)
 
 
-def roles_in(text: str, spellings) -> set[str]:
-    return set(roles_of_spellings(text, tuple(sorted(spellings))))
-
-
-@lru_cache(maxsize=4096)  # descriptions ask for the same people's roles again and again
-def roles_of_spellings(text: str, spellings: tuple[str, ...]) -> frozenset[str]:
+def roles_in(text: str, spellings) -> frozenset[str]:
     """The roles written around a person's name, lower-cased, for descriptions to match: before it
     ('former chief of staff Lena Fischer', 'The club's chairwoman, Yolanda de Vries') or in
     apposition after it ('Lena Fischer, the former chief of staff,', 'Pieter Graaf, TMG's chief executive,')."""
     found = set()
     for spelling in spellings:
-        pattern = r"\s+".join(re.escape(part) for part in spelling.split())
-        for match in re.finditer(r"\b" + pattern + r"\b", text):
+        for match in re.finditer(r"\b" + name_pattern(spelling) + r"\b", text):
             before = text[max(0, match.start() - 100):match.start()]
             if role := role_before(before, loose=True) or role_before_comma(before):
                 found.add(" ".join(role.lower().split()))

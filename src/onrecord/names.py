@@ -68,14 +68,18 @@ def given_name_table() -> dict[str, tuple[int, int]]:
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "the", "former", "late", "sir", "dame"}
 
 
+def name_pattern(name: str) -> str:
+    """A regular expression for the name as written, across any spaces or line breaks."""
+    return r"\s+".join(re.escape(part) for part in name.split())
+
+
 def roles(text: str, names: set[str]) -> dict[str, set[str]]:
     """The titles and roles the article writes before each full name: 'South Korean President', 'Gyeonggi Gov.'."""
     found: dict[str, set[str]] = {}
     for name in names:
         if len(name.split()) < 2:
             continue
-        pattern = r"\s+".join(re.escape(part) for part in name.split())
-        for match in re.finditer(pattern, text, re.IGNORECASE):
+        for match in re.finditer(name_pattern(name), text, re.IGNORECASE):
             if role := role_before(text[max(0, match.start() - 100):match.start()]):
                 found.setdefault(name, set()).add(role)
     return found
