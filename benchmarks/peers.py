@@ -11,6 +11,7 @@
 """
 
 import argparse
+from collections import namedtuple
 import json
 import re
 import resource
@@ -20,7 +21,7 @@ from common import jsonl_records
 
 CORPORA = {"bbc": "bbc-news-2225/bbc.jsonl.gz", "polnear": "polnear-attribution/polnear.jsonl.gz"}
 QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,2000})[\"”]")
-QUOTE_MARKS = re.compile("[\"“”]")
+Found = namedtuple("Found", "start end speaker speaker_mention")  # what score_attributions reads of a statement
 
 
 def extractor(system: str):
@@ -71,35 +72,22 @@ def speed(system: str, corpus: str, limit: int) -> dict:
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
-def words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in {"the", "a", "an", "of", "and", "mr", "mrs", "ms", "s"}}
-
-
 def accuracy(system: str, split: str = "dev") -> dict:
-    """Quote recall (attributions whose content has a quotation mark, spans overlapping by half of each) and
-    speaker agreement (a shared word with the annotated source), as benchmarks/polnear_accuracy.py counts them."""
-    from onrecord.evaluate import overlaps_enough
+    """Quote recall and speaker agreement on PolNeAR, by the rule of `onrecord.evaluate.score_attributions`."""
+    from onrecord.evaluate import AttributionTally, score_attributions
 
     run = extractor(system)
-    quoted = found = judged = right = articles = 0
+    tally, articles = AttributionTally(), 0
     for record in jsonl_records(CORPORA["polnear"]):
         if record["split"] != split:
             continue
         articles += 1
-        predicted = run(record["text"])
-        for attribution in record["annotations"][0]["attributions"]:
-            pieces = attribution["content"]
-            if not pieces or not any(QUOTE_MARKS.search(c["text"]) for c in pieces):
-                continue
-            quoted += 1
-            hits = [p for p in predicted if any(overlaps_enough(p[0], p[1], c["start"], c["end"]) for c in pieces)]
-            found += bool(hits)
-            if hits and attribution["source"]:
-                judged += 1
-                right += bool(words(" ".join(s["text"] for s in attribution["source"])) & words(hits[0][2]))
+        found = [Found(start, end, speaker, None) for start, end, speaker in run(record["text"])]
+        score_attributions(tally, found, record["annotations"][0]["attributions"])
+    scores = tally.scores()
     return {"figure": "accuracy", "system": system, "corpus": f"polnear-{split}", "articles": articles,
-            "quoted_attributions": quoted, "quote_recall": round(found / quoted, 3),
-            "speaker_agreement": round(right / judged, 3) if judged else 0.0}
+            "quoted_attributions": tally.quoted, "quote_recall": round(scores["quote_recall"], 3),
+            "speaker_agreement": round(scores["speaker_agreement"], 3)}
 
 
 def main() -> None:

@@ -1,17 +1,14 @@
 """The entities stage on its own (no store): names found anywhere, joined into people with a gender,
 roles and acronyms; and the speakers resolved through them, on sentences written for these tests."""
 
-import json
-
 import pytest
-from conftest import by_quote, run_cli
+from conftest import by_quote
 
 from onrecord import clean, parse, quotes
 from onrecord.entities import Entities, Entity, capitalised_runs, clean_name, find_entities, surname_of
 from onrecord.names import given_name_gender
 
 HEAD = "Harbour Board Votes on Dredging Plan\n\n"
-SPEAKER_SET = "tests/data/speakers"
 
 
 def entities_of(nlp, text: str) -> Entities:
@@ -165,37 +162,3 @@ def test_a_quote_about_a_woman_said_by_a_man_goes_to_the_man(statements_of):
 def test_the_writers_own_questions_are_no_statements(statements_of):
     text = HEAD + "When I asked him how the dredging would be paid for, he paused.\n"
     assert statements_of(text) == []
-
-
-# --- the annotated set, scored as users score it ---
-
-
-def scores_of(folder: str) -> dict:
-    from pathlib import Path
-    articles = sorted(Path(folder).glob("*.txt"))
-    assert len(articles) >= 10
-    result = run_cli("evaluate", *articles, "--gold", Path(folder) / "gold.jsonl", "--json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def test_the_annotated_speaker_set_meets_its_floors():
-    """Our own articles with every construction of speaker naming, scored by `onrecord evaluate`."""
-    scores = scores_of(SPEAKER_SET)
-    overall, cases = scores["overall"], scores["cases"]
-    assert overall["gold"] >= 80
-    assert overall["recall"] >= 0.9 and overall["precision"] >= 0.9
-    assert overall["speaker_accuracy"] >= 0.95, overall
-    assert overall["type_accuracy"] >= 0.92 and overall["gender_accuracy"] >= 0.9, overall
-    for case in ("surname", "title", "shared-surname", "pronoun", "pronoun-it", "particles", "role-title", "org-acronym",
-                 "possessive-holder", "description-unresolved"):
-        assert cases[case]["speaker_accuracy"] >= 0.85, (case, cases[case])
-
-
-def test_the_second_annotated_set_meets_its_floors():
-    """A set written apart from the first, by another hand, with its own conventions."""
-    overall, cases = (scores := scores_of(SPEAKER_SET + "-heldout"))["overall"], scores["cases"]
-    assert overall["gold"] >= 150 and overall["recall"] >= 0.88 and overall["precision"] >= 0.92
-    assert overall["speaker_accuracy"] >= 0.93 and overall["gender_accuracy"] >= 0.88, overall
-    for case in ("full-name", "surname", "title", "pronoun", "shared-surname", "given-name"):
-        assert cases[case]["speaker_accuracy"] >= 0.9, (case, cases[case])

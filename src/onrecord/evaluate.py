@@ -1,4 +1,5 @@
-"""Score extracted statements against a hand-annotated gold file (the format of seeds/gold.jsonl).
+"""Score extracted statements against a hand-annotated gold file (the format of seeds/gold.jsonl),
+or against PolNeAR's attribution annotation (``score_polnear``).
 
 A predicted statement matches a gold one of the same article when their spans overlap by at
 least half of each span's length; matching is one-to-one. Gold lines marked ``optional`` are
@@ -40,7 +41,7 @@ class Tally:
         return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
                 "speaker_accuracy": ratio(self.right_speaker, self.matched_gold),
                 "type_accuracy": ratio(self.right_type, self.typed), "gender_accuracy": ratio(self.right_gender, self.typed),
-                "predicted": self.predicted, "gold": self.gold, "matched": self.matched_gold}
+                "predicted": self.predicted, "gold": self.gold, "matched": self.matched_gold, "typed": self.typed}
 
     def judge(self, predicted: Statement, gold: dict) -> bool:
         """Count one matched pair: the speaker (exactly, by full name), and its type and gender where annotated."""
@@ -140,3 +141,58 @@ def score_article(report: Report, predicted: list[Statement], gold: list[dict]) 
             tally.matched_gold += 1
         if not all([tally.judge(p, g) for tally in tallies]):
             report.wrong_speakers.append((p, g))
+
+
+# --- PolNeAR: attributions (source, cue, content) rather than statements ---
+
+QUOTE_MARK = re.compile("[\"“”]")
+NOT_NAME_WORDS = {"the", "a", "an", "of", "and", "mr", "mrs", "ms", "his", "her", "their", "s"}
+
+
+@dataclass
+class AttributionTally:
+    quoted: int = 0  # attributions whose content holds a quotation mark
+    quoted_found: int = 0
+    speaker_judged: int = 0
+    speaker_right: int = 0
+    attributions: int = 0
+    attributions_found: int = 0
+    predicted: int = 0
+    predicted_matched: int = 0
+
+    def scores(self) -> dict:
+        ratio = lambda right, of: round(right / of, 4) if of else 0.0  # noqa: E731
+        return {"quote_recall": ratio(self.quoted_found, self.quoted), "speaker_agreement": ratio(self.speaker_right, self.speaker_judged),
+                "precision": ratio(self.predicted_matched, self.predicted),
+                "recall_all_attributions": ratio(self.attributions_found, self.attributions),
+                "quoted_attributions": self.quoted, "statements": self.predicted}
+
+
+def name_words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", (text or "").lower()) if w not in NOT_NAME_WORDS}
+
+
+def score_attributions(tally: AttributionTally, predicted: list[Statement], attributions: list[dict]) -> None:
+    """Quote recall counts attributions whose content holds a quotation mark, found when a statement
+    overlaps one of the content's pieces by half of each (content split around its cue is in pieces).
+    A speaker agrees when the annotated source and the speaker (name or mention) share a word.
+    Precision is the share of statements matching any attribution: PolNeAR also annotates beliefs and
+    other attributions that are not speech, so recall over all of them is for reference only."""
+    matched = set()
+    for attribution in (a for a in attributions if a["content"]):
+        pieces = attribution["content"]
+        hits = [i for i, p in enumerate(predicted) if any(overlaps_enough(p.start, p.end, c["start"], c["end"]) for c in pieces)]
+        matched.update(hits)
+        tally.attributions += 1
+        tally.attributions_found += bool(hits)
+        if not any(QUOTE_MARK.search(c["text"]) for c in pieces):
+            continue
+        tally.quoted += 1
+        tally.quoted_found += bool(hits)
+        if hits and attribution["source"]:
+            source = name_words(" ".join(s["text"] for s in attribution["source"]))
+            first = predicted[hits[0]]
+            tally.speaker_judged += 1
+            tally.speaker_right += bool(source & (name_words(first.speaker) | name_words(first.speaker_mention)))
+    tally.predicted += len(predicted)
+    tally.predicted_matched += len(matched)
