@@ -4,9 +4,13 @@
 
 The articles are built from the shared corpora (Reuters, BBC, PolNeAR, the AEB gold texts) with
 controlled variation: every fourth article is a copy of an earlier one, retitled, trimmed,
-reordered or given another site's footer, so the right groups are known. Sketching (MinHash,
-done by the ingest workers) and linking (the writer: LSH keys in the store, exact check of the
-candidates, union of groups) are timed apart; linking is what must not grow quadratically.
+reordered or given another site's footer, so the right groups are known, and the groups the store
+makes are scored against them: pair precision (of the pairs of articles put in one group, the share
+that are an original and its copy or two copies of one original) and pair recall (the reverse).
+Originals whose texts are the same count as one; near-duplicates among the corpora's own stories
+are not known, so grouping them counts against precision. Sketching (MinHash, done by the ingest
+workers) and linking (the writer: LSH keys in the store, exact check of the candidates, union of
+groups) are timed apart; linking is what must not grow quadratically.
 """
 
 import argparse
@@ -18,6 +22,7 @@ import re
 import resource
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,40 +71,67 @@ def new_edition(text: str, edition: int) -> str:
     return re.sub(r"[A-Za-z]+", lambda word: word.group() + suffix, text)
 
 
-def corpus(size: int, pool: list[str]) -> Iterator[str]:
-    """``size`` articles: three of every four are originals (cycling through the pool), the fourth a copy."""
+def first_of_same_text(pool: list[str]) -> list[int]:
+    """For each original, the first one in the pool with the same text (the store keeps one of them)."""
+    first: dict[str, int] = {}
+    return [first.setdefault(article_id(text), n) for n, text in enumerate(pool)]
+
+
+def corpus(size: int, pool: list[str], same: list[int]) -> Iterator[tuple[str, int]]:
+    """``size`` articles, each with the number of the original it is (or copies): three of every four
+    are originals (cycling through the pool), the fourth a copy."""
     rng = random.Random(size)
     used = 0
     for n in range(size):
-        if n % 4 == 3 and used:
-            original = rng.randrange(used)
-            yield varied(new_edition(pool[original % len(pool)], original // len(pool)), rng.randrange(4), rng)
-        else:
-            yield new_edition(pool[used % len(pool)], used // len(pool))
+        original = rng.randrange(used) if n % 4 == 3 and used else used
+        index, edition = original % len(pool), original // len(pool)
+        text = new_edition(pool[index], edition)
+        label = edition * len(pool) + same[index]
+        if original == used:
             used += 1
+            yield text, label
+        else:
+            yield varied(text, rng.randrange(4), rng), label
 
 
-def sketched(text: str):
-    return text, sketch(text)
+def sketched(item: tuple[str, int]):
+    text, label = item
+    return text, label, sketch(text)
 
 
-def run(size: int, pool: list[str], folder: Path) -> dict:
+def pairs(groups: Counter) -> int:
+    return sum(n * (n - 1) // 2 for n in groups.values())
+
+
+def pair_scores(found: dict[str, str], truth: dict[str, int]) -> tuple[float, float]:
+    """Pair precision and recall of the copy groups found, over the stored articles."""
+    both = pairs(Counter((found[a], truth[a]) for a in found))
+    found_pairs, true_pairs = pairs(Counter(found.values())), pairs(Counter(truth[a] for a in found))
+    return both / found_pairs if found_pairs else 1.0, both / true_pairs if true_pairs else 1.0
+
+
+def run(size: int, pool: list[str], same: list[int], folder: Path) -> dict:
     with multiprocessing.get_context("spawn").Pool(2) as workers:
         started = time.perf_counter()
-        items = list(workers.imap(sketched, corpus(size, pool), chunksize=64))
+        items = list(workers.imap(sketched, corpus(size, pool, same), chunksize=64))
         sketch_seconds = time.perf_counter() - started
     db = folder / f"groups{size}.db"
     started = time.perf_counter()
     with Store(db) as store:
         for batch_start in range(0, size, 500):
             with store.transaction():
-                for text, article_sketch in items[batch_start:batch_start + 500]:
+                for text, _, article_sketch in items[batch_start:batch_start + 500]:
                     store.add(Article(text, source="bench", id=article_id(text)), [], sketch=article_sketch)
         link_seconds = time.perf_counter() - started
-        groups = store.db.execute("SELECT count(DISTINCT copy_group) FROM articles").fetchone()[0]
-        articles = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    return {"size": size, "articles": articles, "groups": groups, "sketch_s": sketch_seconds, "link_s": link_seconds,
-            "db_mib": db.stat().st_size / 2**20, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the scoring below adds its own
+        found = dict(store.db.execute("SELECT id, copy_group FROM articles"))
+    truth: dict[str, int] = {}
+    for text, label, _ in items:
+        truth.setdefault(article_id(text), label)  # a text met again was not stored again
+    precision, recall = pair_scores(found, truth)
+    return {"size": size, "articles": len(found), "groups": len(set(found.values())),
+            "true_groups": len({truth[a] for a in found}), "pair_precision": precision, "pair_recall": recall,
+            "sketch_s": sketch_seconds, "link_s": link_seconds, "db_mib": db.stat().st_size / 2**20, "rss_mib": rss_mib}
 
 
 def main() -> None:
@@ -107,11 +139,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     args = parser.parse_args()
     pool = originals()
+    same = first_of_same_text(pool)
     print(f"pool of original articles: {len(pool)}")
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
-            r = run(size, pool, Path(folder))
-            print(f"articles={r['articles']} groups={r['groups']} sketch_s={r['sketch_s']:.1f} (2 processes) "
+            r = run(size, pool, same, Path(folder))
+            print(f"articles={r['articles']} groups={r['groups']} true_groups={r['true_groups']} "
+                  f"pair_precision={r['pair_precision']:.3f} pair_recall={r['pair_recall']:.3f} "
+                  f"sketch_s={r['sketch_s']:.1f} (2 processes) "
                   f"link_s={r['link_s']:.1f} link_ms_per_article={1000 * r['link_s'] / r['articles']:.2f} "
                   f"db_mib={r['db_mib']:.0f} writer_peak_rss_mib={r['rss_mib']:.0f}", flush=True)
 

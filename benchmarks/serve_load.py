@@ -8,6 +8,10 @@ the 2,225 BBC articles. It starts `onrecord serve` on a free port, and a load ge
 --clients keep-alive connections busy with full-text searches for words drawn from the stored
 quotes (a different word each request), then prints the figures. Then it does the same on a copy
 of the store while `onrecord ingest --jobs 1` adds 2,000 more Reuters stories to that copy.
+
+Every request sent is counted; one that fails (a status other than 2xx, or an exception such as a
+timeout, a reset or a refused connection) is an error, printed by kind. Requests per second and the
+latencies are those of the requests that succeeded.
 """
 
 import argparse
@@ -71,23 +75,30 @@ def start_server(db: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit("onrecord serve did not start")
 
 
-def client(port: int, words: list[str], until: float, latencies: list[float], errors: list[int], seed: int) -> None:
+def client(port: int, words: list[str], until: float, latencies: list[float], errors: list[str], seed: int) -> None:
+    """Send requests until ``until``: the latency of each success, the status or exception name of each failure."""
     rng = random.Random(seed)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.perf_counter() < until:
         path = f"/api/statements?q={quote(rng.choice(words))}&per_page=20"
         started = time.perf_counter()
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        latencies.append(time.perf_counter() - started)
-        if response.status != 200:
-            errors.append(response.status)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+        except Exception as error:  # a timeout, reset or refused connection is a failed request too
+            errors.append(type(error).__name__)
+            connection.close()  # the next request opens a new connection
+            continue
+        if 200 <= response.status < 300:
+            latencies.append(time.perf_counter() - started)
+        else:
+            errors.append(str(response.status))
 
 
 def load(port: int, words: list[str], seconds: float, clients: int) -> dict:
     latencies: list[float] = []
-    errors: list[int] = []
+    errors: list[str] = []
     until = time.perf_counter() + seconds
     threads = [threading.Thread(target=client, args=(port, words, until, latencies, errors, n)) for n in range(clients)]
     started = time.perf_counter()
@@ -96,10 +107,14 @@ def load(port: int, words: list[str], seconds: float, clients: int) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    cuts = statistics.quantiles(latencies, n=100)
-    return {"clients": clients, "requests": len(latencies), "errors": len(errors),
-            "requests_per_s": round(len(latencies) / elapsed), "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p90_ms": round(cuts[89] * 1000, 1), "p99_ms": round(cuts[98] * 1000, 1)}
+    kinds = ",".join(f"{kind}:{count}" for kind, count in Counter(errors).most_common()) or "none"
+    figures = {"clients": clients, "requests": len(latencies) + len(errors), "errors": len(errors), "error_kinds": kinds,
+               "requests_per_s": round(len(latencies) / elapsed)}
+    if len(latencies) >= 2:
+        cuts = statistics.quantiles(latencies, n=100)
+        figures.update(p50_ms=round(statistics.median(latencies) * 1000, 1), p90_ms=round(cuts[89] * 1000, 1),
+                       p99_ms=round(cuts[98] * 1000, 1))
+    return figures
 
 
 def new_stories(folder: Path, count: int = 2000) -> Path:
