@@ -162,3 +162,15 @@ def test_a_quote_about_a_woman_said_by_a_man_goes_to_the_man(statements_of):
 def test_the_writers_own_questions_are_no_statements(statements_of):
     text = HEAD + "When I asked him how the dredging would be paid for, he paused.\n"
     assert statements_of(text) == []
+
+
+@pytest.mark.parametrize("opening", [
+    "Ms. Robin Lee and Mr. Robin Hale met the harbour board on Monday.",  # names of either gender: the titles tell
+    "Mr. Robin Hale and Ms. Robin Lee met the harbour board on Monday.",
+    "Robin Hale came to the harbour board on Monday with his sister, Robin Lee.",  # a noun beside the name tells
+])
+def test_a_pronoun_means_the_person_of_its_gender(statements_of, opening):
+    text = HEAD + opening + "\n\n“We cannot wait another winter,” he said.\n\n“The dredging is overdue,” she said.\n\n" \
+        "Mr. Hale thanked the board, but she said the vote had come too late.\n"  # not the subject beside her: his gender is known
+    found = statements_of(text)
+    assert [(s.speaker, s.speaker_gender) for s in found] == [("Robin Hale", "male"), ("Robin Lee", "female"), ("Robin Lee", "female")]

@@ -1,8 +1,7 @@
-"""Faults during `onrecord ingest`: killed at random points, or out of disk. A rerun must finish the job
+"""Faults during `onrecord ingest`: killed at chosen points, or out of disk. A rerun must finish the job
 with every article stored once and the same statements, copy groups and stories as a run left alone."""
 
 import os
-import random
 import resource
 import signal
 import subprocess
@@ -59,39 +58,82 @@ def dump(tmp_path_factory):
     clean = folder / "clean.db"
     result = run_cli("ingest", "--jobs", "2", "--db", clean, path)
     assert result.returncode == 0, result.stderr
-    return {"path": path, "clean": contents(clean)}
+    return {"path": path, "clean": contents(clean), "clean_db": clean}
 
 
 def ingest_command(db, path) -> list[str]:
     return [sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "2", "--db", str(db), str(path)]
 
 
-@pytest.mark.slow
-def test_killed_at_random_points_then_rerun(tmp_path, dump):
-    rng = random.Random(20261123)
+# The writer, killed by itself right after it has linked its Nth statement: a point inside a batch
+# that the test chooses, not a moment a sleep happens to hit.
+KILLED_AFTER_STATEMENT = """
+import os, signal, sys
+from onrecord import cli, merge
+point, written, link = int(sys.argv.pop(1)), [0], merge.link_statement
+def link_then_die(*args, **kwargs):
+    link(*args, **kwargs)
+    written[0] += 1
+    if written[0] == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+merge.link_statement = link_then_die
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+def statements_of_articles(db, articles: set[str]) -> list[tuple]:
+    return sorted(row for row in stored(db, STATEMENTS) if row[0] in articles)
+
+
+@pytest.mark.parametrize("point", [1, 30, 400])  # the very first statement; inside the first batch; a later batch
+def test_killed_inside_a_batch_keeps_whole_articles_then_a_rerun_finishes(tmp_path, dump, point):
     db = tmp_path / "killed.db"
-    counts = []
-    for run in range(4):
-        process = subprocess.Popen(ingest_command(db, dump["path"]), start_new_session=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if run == 0:  # while the model loads, before anything is stored
-            time.sleep(rng.uniform(0.5, 3.0))
-        else:  # after a random number of new articles, at a random moment within the batches
-            wait_for_articles(db, counts[-1] + rng.randint(5, 25), process)
-            time.sleep(rng.uniform(0.0, 0.5))
-        workers = children_of(process.pid)
-        if run % 2:  # the whole process group, as the OOM killer or a closed terminal might
-            os.killpg(process.pid, signal.SIGKILL)
-        else:  # the writer alone: its workers must notice and go
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=60)
-        assert wait_until_gone(workers)
-        counts.append(articles_after_kill(db))
-    assert counts and counts[-1] < ARTICLES, counts  # it was stopped before the end
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_STATEMENT, str(point), *ingest_command(db, dump["path"])[3:]],
+                            capture_output=True, text=True, timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert articles_after_kill(db) < ARTICLES
+    kept = {row[0] for row in stored(db, "SELECT id FROM articles")}
+    clean = dump["clean_db"]
+    assert statements_of_articles(db, kept) == statements_of_articles(clean, kept)  # no article half-written
+    assert len(stored(db, STATEMENTS)) < point  # the batch being written is gone whole
     rerun = run_cli("ingest", "--jobs", "2", "--db", db, dump["path"])
     assert rerun.returncode == 0, rerun.stderr
     assert_consistent(db)
     assert contents(db) == dump["clean"]
+
+
+@pytest.mark.slow
+def test_killed_at_chosen_states_then_rerun(tmp_path, dump):
+    """Killed while the workers start, then twice after some articles are stored (the whole group, as
+    the OOM killer or a closed terminal might; the writer alone, whose workers must notice and go)."""
+    db = tmp_path / "killed.db"
+    counts = [0]
+    for run, articles_first in enumerate([0, 20, 60]):
+        process = subprocess.Popen(ingest_command(db, dump["path"]), start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if articles_first:
+            wait_for_articles(db, articles_first, process)
+        workers = wait_for_workers(process)
+        if run == 1:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        assert wait_until_gone(workers)
+        counts.append(articles_after_kill(db))
+    assert counts == sorted(counts) and 20 <= counts[2] and 60 <= counts[3] < ARTICLES, counts
+    rerun = run_cli("ingest", "--jobs", "2", "--db", db, dump["path"])
+    assert rerun.returncode == 0, rerun.stderr
+    assert_consistent(db)
+    assert contents(db) == dump["clean"]
+
+
+def wait_for_workers(process, count: int = 2, limit: float = 600) -> list[int]:
+    deadline = time.monotonic() + limit
+    while len(workers := children_of(process.pid)) < count:
+        assert process.poll() is None and time.monotonic() < deadline, "ingest did not start its workers"
+        time.sleep(0.1)
+    return workers
 
 
 def limited_file_size(limit: int):

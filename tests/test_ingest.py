@@ -289,3 +289,17 @@ def test_the_store_refuses_what_is_not_an_onrecord_store(tmp_path):
         result = run_cli("speakers", "--db", db)
         assert result.returncode == 2 and reason in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert text.read_text().startswith("just some notes")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_time_limit_holds_in_every_worker(tmp_path, jobs):
+    """No article can be read and parsed in a millisecond: with that limit each is skipped, whoever runs it."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    db = tmp_path / "limited.db"
+    result = run_cli("ingest", "--jobs", jobs, "--time-limit", "0.001", "--db", db, *seeds)
+    errors = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(errors) == len(seeds), result.stderr
+    assert all("took over 0.001 s, the time limit for one article; skipped" in line for line in errors), errors
+    assert stored(db, "SELECT count(*) FROM articles") == [(0,)]
+    assert run_cli("ingest", "--jobs", jobs, "--db", db, *seeds).returncode == 0
+    assert stored(db, "SELECT count(*) FROM articles") == [(len(seeds),)]

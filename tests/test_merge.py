@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPORA, SEEDS, run_cli
 
 from onrecord.aliases import load_aliases
-from onrecord.merge import normalise_quote, same_quote, sketch
+from onrecord.merge import are_copies, content_of, normalise_quote, same_quote, shingle_set, sketch
 from onrecord.model import Article, Statement
 from onrecord.names import person_key
 from onrecord.read import article_id
@@ -275,3 +275,35 @@ def test_a_store_from_before_merging_is_upgraded_and_linked(tmp_path):
         (merged,) = store.merged_statements()
         (story,) = store.stories()
     assert merged["articles"] == 2 and story["articles"] == 2 and story["copy_groups"] == 1
+
+
+def spliced(host: dict, donor: dict, low: float, high: float) -> str | None:
+    """The host article with the donor's sentences added one by one until the share of the smaller
+    article's shingles the two have in common (the copy test's measure) lies in [low, high)."""
+    donor_shingles = shingle_set(content_of(f"{donor['title']}\n\n{donor['text']}"))
+    added = ""
+    for sentence in re.findall(r"[^.!?]+[.!?]+", donor["text"]):
+        added += sentence
+        text = f"{host['title']}\n\n{host['text']}\n\n{added.strip()}"
+        host_shingles = shingle_set(content_of(text))
+        share = len(host_shingles & donor_shingles) / min(len(host_shingles), len(donor_shingles))
+        if low <= share < high:
+            return text
+        if share >= high:
+            return None
+    return None
+
+
+@pytest.mark.parametrize("low,high,copies", [(0.12, 0.15, False), (0.15, 0.18, True)])  # the threshold: 0.15
+def test_the_copy_threshold_from_both_sides(low, high, copies):
+    """Real articles sharing just under, then just over, the copy threshold's share of their text."""
+    with gzip.open(CORPORA / "bbc-news-2225" / "bbc.jsonl.gz", "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in islice(lines, 0, 2000, 50)]
+    judged = 0
+    for host, donor in zip(records[::2], records[1::2]):
+        if (text := spliced(host, donor, low, high)) is None:
+            continue
+        donor_text = f"{donor['title']}\n\n{donor['text']}"
+        assert are_copies(sketch(text), sketch(donor_text), lambda: content_of(text), lambda: content_of(donor_text)) is copies
+        judged += 1
+    assert judged >= 5

@@ -104,8 +104,9 @@ def test_quotes_unclosed_mark_does_not_swallow_the_article(statements_of):
 
 def test_quotes_every_statement_indexes_the_text(statements_of):
     text = HEAD + "“A,” he said.\n\n\"Unfinished\n\n“”\n\n“ ”\n\nSaid.\n\n“Nested ‘inner “deep” ’ end,” she said.\n"
-    for statement in statements_of(text):
-        assert statement.start < statement.end
+    found = statements_of(text)
+    assert [s.quote.split()[0] for s in found] == ["A,", "Nested"]  # empty and unfinished marks give nothing
+    assert all(s.start < s.end and s.kind == "direct" for s in found)
 
 
 @pytest.mark.parametrize("sentence,content", [
@@ -145,16 +146,17 @@ def test_quotes_two_speakers_in_one_paragraph(statements_of):
     assert [(s.speaker, s.cue) for s in found] == [("Anna Kowalski", "said"), ("Jorge Vidal", "replied")]
 
 
-@pytest.mark.parametrize("body", [
-    "“" * 10_000,
-    "\"" * 10_001,
-    "“never closed " * 2_000,
-    "x" * 1_200_000,  # one paragraph over spaCy's max_length
-    "”’»“‘« " * 500,
+@pytest.mark.parametrize("body,quotations", [
+    ("“" * 10_000, 0),
+    ("\"" * 10_001, 0),
+    ("“never closed " * 2_000, 1),  # one quotation, open to the end of its paragraph and no further
+    ("x" * 1_200_000, 0),  # one paragraph over spaCy's max_length
+    ("”’»“‘« " * 500, 0),
 ])
-def test_quotes_pathological_text_gives_a_result(statements_of, body):
-    for statement in statements_of(HEAD + body + "\n\nA closing line.\n"):
-        assert statement.end <= len(HEAD) + len(body)
+def test_quotes_pathological_text_gives_a_result(statements_of, body, quotations):
+    found = statements_of(HEAD + body + "\n\nA closing line.\n")
+    assert len(found) == quotations
+    assert all(s.start > len(HEAD) and s.end == len(HEAD) + len(body.rstrip()) and s.kind == "direct" for s in found)
 
 
 @pytest.mark.parametrize("sentence,content", [
@@ -188,3 +190,18 @@ def test_quotes_relative_clause_report_leaves_out_the_relative_pronoun(statement
     statement = by_quote(statements_of(text), "repair the roads")
     assert statement.quote == "is needed to repair the roads"
     assert statement.speaker == "Anna Kowalski"
+
+
+@pytest.mark.parametrize("sentence,quote", [
+    # a straight-quoted phrase inside a curly quotation does not end it
+    ("“The council told us \"wait,\" and we waited all winter,” Anna Lee said.", 'The council told us "wait," and we waited all winter,'),
+    # curly opened, straight closed, with a curly quotation later in the paragraph
+    ("“We said \"no\" twice,\" Anna Lee said, and later added: “The answer is still no.”", 'We said "no" twice,'),
+    ("“Wait,\" Anna Lee said. “The answer is still no.”", "Wait,"),
+    # a lone straight mark (inches) inside a curly quotation
+    ("“The old pipe is 6\" across and far too small,” Anna Lee said.", 'The old pipe is 6" across and far too small,'),
+])
+def test_quotes_mixed_straight_and_curly_marks_pair_up(statements_of, sentence, quote):
+    found = statements_of(HEAD + sentence + "\n")
+    assert found[0].quote == quote and found[0].speaker == "Anna Lee"
+

@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import shutil
 import sqlite3
 import threading
 
@@ -48,10 +49,24 @@ def gold_quote(shared_by: int = 2) -> dict:
     return next(g for g in gold if sum(o["quote"] == g["quote"] for o in gold) == shared_by)
 
 
-def test_summary_counts_match_the_store(client, served):
+def every_item(client, path: str) -> list[dict]:
+    items, page = [], 1
+    while True:
+        found = client.get(path, params={"per_page": 100, "page": page}).json()
+        items += found["items"]
+        if not found["has_next"]:
+            return items
+        page += 1
+
+
+def test_summary_counts_what_was_ingested_and_what_the_lists_hold(client, served):
     summary = client.get("/api/summary").json()
-    with Store(served, readonly=True) as store:
-        assert summary["counts"] == store.counts()
+    counts = summary["counts"]
+    assert counts["articles"] == 3 + 20 + 1 + 40  # seeds, pages, the hostile article, BBC records
+    assert counts["statements"] == len(every_item(client, "/api/statements")) > 100
+    assert counts["people"] == len(every_item(client, "/api/people")) > 20
+    assert counts["stories"] == len(every_item(client, "/api/stories")) < counts["articles"]
+    assert counts["merged_statements"] < counts["statements"]  # the seeds report some quotes twice
     assert len(summary["recent"]) == 10 and len(summary["people"]) == 10
 
 
@@ -138,12 +153,36 @@ def test_stories_and_pages_link_to_each_other(client):
         assert response.status_code == 200 and f'href="{link}' in response.text, path
 
 
-def test_article_text_is_escaped_never_run(client, served):
-    article_id = sqlite3.connect(served).execute("SELECT id FROM articles WHERE source LIKE '%hostile.txt'").fetchone()[0]
-    for path in (f"/article/{article_id}", "/search?q=budget", "/"):
-        page = client.get(path).text
-        assert "<script>window" not in page and "<img src=x" not in page
-    assert "&lt;script&gt;window.__pwned = 2" in client.get(f"/article/{article_id}").text
+def pages_showing_the_hostile_article(served) -> list[str]:
+    db = sqlite3.connect(served)
+    article, story = db.execute("SELECT id, story FROM articles WHERE source LIKE '%hostile.txt'").fetchone()
+    merged, person = db.execute("SELECT merged_id, person_id FROM statements WHERE article_id = ? AND quote LIKE '%<script>%'",
+                                (article,)).fetchone()
+    return [f"/article/{article}", f"/statement/{merged}", f"/person/{person}", f"/story/{story}", "/search?q=budget",
+            "/search?q=publish", "/", "/people", "/stories"]
+
+
+def test_article_text_is_escaped_never_run_on_every_page(client, served):
+    for path in pages_showing_the_hostile_article(served):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "<script>window" not in response.text and "<img src=x" not in response.text, path
+    for path in pages_showing_the_hostile_article(served)[:2]:  # the quote itself is shown, as text
+        assert "&lt;script&gt;window.__pwned = 2" in client.get(path).text, path
+
+
+def test_a_request_never_writes_to_the_store(tmp_path, served):
+    """The server opens the store read-only: even opening it read-write would switch its journal to WAL."""
+    db = tmp_path / "still.db"
+    shutil.copy(served, db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+    before = db.read_bytes()
+    client = TestClient(create_app(str(db)), raise_server_exceptions=False)
+    for path in pages_showing_the_hostile_article(db) + ["/api/summary", "/api/statements?q=budget", "/api/people"]:
+        assert client.get(path).status_code == 200, path
+    assert db.read_bytes() == before
+    assert not (tmp_path / "still.db-wal").exists()
 
 
 def test_openapi_schema_and_docs(client):

@@ -1,0 +1,100 @@
+"""Plant each bug a review once slipped past the suite into a copy of the source, run the tests that
+must catch it, and say whether they did (`make planted`; exit 1 if any bug goes unnoticed).
+
+    python tests/planted_bugs.py [NAME ...]
+
+A bug is one text replacement in one module; the copy is put first on PYTHONPATH, so the tests and
+every `onrecord` process they start run the planted code. Each bug names the tests of `make test`
+that guard it, so a run takes minutes, not the whole suite per bug.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Bug:
+    name: str
+    module: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+BUGS = [
+    Bug("pronoun gender ignored", "entities.py", "            if not compatible(gender, likely):\n                continue",
+        "            if False:\n                continue",
+        ("tests/test_entities.py::test_a_pronoun_means_the_person_of_its_gender",)),
+    Bug("title gender not recorded", "entities.py", "def title_gender(titles) -> Gender | None:\n",
+        "def title_gender(titles) -> Gender | None:\n    return None\n",
+        ("tests/test_entities.py::test_a_pronoun_means_the_person_of_its_gender",)),
+    Bug("straight mark closes any curly quotation", "quotes.py", "and straight_may_close_curly(chunk, i))", "and True)",
+        ("tests/test_quotes.py::test_quotes_mixed_straight_and_curly_marks_pair_up",)),
+    Bug("no straight-quoted phrase inside a curly one", "quotes.py", "(nested or opens_quotation(chunk, i, singles_allowed))",
+        "False", ("tests/test_quotes.py::test_quotes_mixed_straight_and_curly_marks_pair_up",)),
+    Bug("copy threshold 0.05", "merge.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.05",
+        ("tests/test_merge.py::test_the_copy_threshold_from_both_sides",)),
+    Bug("copy threshold 0.0", "merge.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.0",
+        ("tests/test_merge.py::test_the_copy_threshold_from_both_sides",)),
+    Bug("copy threshold 0.25", "merge.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.25",
+        ("tests/test_merge.py::test_the_copy_threshold_from_both_sides",)),
+    Bug("store opened read-write per request", "serve.py", "        with Store(db, readonly=True) as opened:",
+        "        with Store(db) as opened:", ("tests/test_serve.py::test_a_request_never_writes_to_the_store",)),
+    Bug("statement page quote unescaped", "templates/statement.html", "{{ statement.quote }}", "{{ statement.quote|safe }}",
+        ("tests/test_serve.py::test_article_text_is_escaped_never_run_on_every_page",)),
+    Bug("statement page context unescaped", "templates/statement.html", "<mark>{{ context.quote }}</mark>",
+        "<mark>{{ context.quote|safe }}</mark>", ("tests/test_serve.py::test_article_text_is_escaped_never_run_on_every_page",)),
+    Bug("time limit not passed to the workers", "ingest.py", "pool.submit(extract_batch, batch, model, seconds)",
+        "pool.submit(extract_batch, batch, model)", ("tests/test_ingest.py::test_the_time_limit_holds_in_every_worker",)),
+    Bug("each statement committed alone", "store.py", "            merge.link_statement(self.db, statement_id, person, s.quote, article.published)\n",
+        "            merge.link_statement(self.db, statement_id, person, s.quote, article.published)\n"
+        "            self.db.execute(\"COMMIT\")\n            self.db.execute(\"BEGIN IMMEDIATE\")\n",
+        ("tests/test_faults.py::test_killed_inside_a_batch_keeps_whole_articles_then_a_rerun_finishes",)),
+]
+
+
+def planted_copy(bug: Bug, folder: Path) -> Path:
+    source = shutil.copytree(ROOT / "src", folder / "src")
+    module = source / "onrecord" / bug.module
+    text = module.read_text(encoding="utf-8")
+    if text.count(bug.old) != 1:
+        sys.exit(f"{bug.name}: the code to plant into is not found once in {bug.module}; update tests/planted_bugs.py")
+    module.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
+    return source
+
+
+def caught(bug: Bug) -> tuple[bool, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        source = planted_copy(bug, Path(folder))
+        env = {**os.environ, "PYTHONPATH": str(source)}
+        started = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *bug.tests],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+        if run.returncode not in (0, 1):
+            sys.exit(f"{bug.name}: the tests did not run (pytest exit {run.returncode}):\n{run.stdout[-2000:]}")
+        return run.returncode == 1, time.monotonic() - started
+
+
+def main(names: list[str]) -> int:
+    chosen = [bug for bug in BUGS if not names or bug.name in names]
+    missed = 0
+    for bug in chosen:
+        found, seconds = caught(bug)
+        missed += not found
+        print(f"{'caught' if found else 'MISSED'}  {bug.name}  ({seconds:.0f} s)", flush=True)
+    print(f"{len(chosen) - missed} of {len(chosen)} planted bugs caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
