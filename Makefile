@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.onrecord-installed
 
-.PHONY: demo test test-fast bench lock clean
+.PHONY: demo test test-fast bench lock clean mutants
 
 DEMO_DB := build/demo.db
 
@@ -21,6 +21,12 @@ test: $(STAMP)
 # Leaves out the cases marked slow (whole corpora, repeated ingest runs): for a quick look while editing.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# Mutation testing of the stage modules against the fast tests (docs/mutation.md): mutmut works in mutants/
+# and keeps its results there, so a second run resumes where the first stopped. Then the per-module figures.
+mutants: $(STAMP)
+	$(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut results --all true | $(BIN)/python tests/mutation_report.py
 
 # The benchmark suite writes docs/benchmarks.md; textacy, the peer, lives in its own environment.
 BENCH_VENV := .venv-bench

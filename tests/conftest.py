@@ -1,5 +1,6 @@
 """Shared fixtures: the spaCy pipeline is loaded once per test session."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -12,7 +13,20 @@ import pytest
 from onrecord import extract
 from onrecord.parse import load_model
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+def shared_folder() -> Path:
+    """The read-only shared/ beside the repository. ONRECORD_SHARED names another; a copy of tests/
+    deeper down (mutmut's mutants/tests) finds it by looking upward for a folder named shared."""
+    if os.environ.get("ONRECORD_SHARED"):
+        return Path(os.environ["ONRECORD_SHARED"])
+    here = Path(__file__).resolve()
+    default = here.parents[2] / "shared"
+    if default.is_dir():
+        return default
+    return next((p / "shared" for p in here.parents if (p / "shared").is_dir()), default)
+
+
+SHARED = shared_folder()
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"
 
