@@ -40,6 +40,7 @@ def runs(quick: bool) -> list[tuple[str, list[str]]]:
         ("grouping", [PYTHON, "grouping_scale.py", "--sizes", *sizes]),
         ("spark", [PYTHON, "spark_scaling.py", "--limit", "200" if quick else "2000"]),
         ("serve", [PYTHON, "serve_load.py", "--seconds", "10" if quick else "20"]),
+        ("hostile memory", [PYTHON, "hostile_memory.py", "--megabytes", "200"]),
     ]
 
 
