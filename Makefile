@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.onrecord-installed
 
-.PHONY: demo test test-fast bench lock clean mutants
+.PHONY: demo test test-fast floors planted bench lock clean mutants
 
 DEMO_DB := build/demo.db
 
@@ -21,6 +21,15 @@ test: $(STAMP)
 # Leaves out the cases marked slow (whole corpora, repeated ingest runs): for a quick look while editing.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# The accuracy gate's floors (tests/accuracy_floors.json) raised to every figure that has improved
+# (lowering one takes `python tests/test_accuracy.py --lower --reason ...`; see docs/testing.md).
+floors: $(STAMP)
+	$(BIN)/python tests/test_accuracy.py
+
+# Each bug a review once slipped past the suite, planted again: the tests that guard it must fail.
+planted: $(STAMP)
+	$(BIN)/python tests/planted_bugs.py
 
 # Mutation testing of the stage modules against the fast tests (docs/mutation.md): mutmut works in mutants/
 # and keeps its results there, so a second run resumes where the first stopped. Then the per-module figures.
