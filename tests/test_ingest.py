@@ -247,7 +247,9 @@ def test_a_stopped_ingest_loses_nothing_and_a_rerun_finishes_it(tmp_path, nlp, h
     dump.write_text("".join(bbc_lines(240)), encoding="utf-8")
     db = tmp_path / "stopped.db"
     command = [sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "2", "--db", str(db), str(dump)]
-    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as from a terminal: a run started in the background by a non-interactive shell inherits SIGINT ignored
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_for_articles(db, 40, process)
     workers = children_of(process.pid)
     if how == signal.SIGINT:  # Ctrl-C on a terminal signals the whole process group
