@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import onrecord
 from onrecord import extract
 from onrecord.parse import load_model
 
@@ -27,6 +28,10 @@ def shared_folder() -> Path:
 
 
 SHARED = shared_folder()
+# Every onrecord process a test starts imports the package from where this session does (a copy with
+# a planted bug, or mutmut's mutants/src), not from wherever the environment installed it.
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(onrecord.__file__).resolve().parents[1]),
+                                                          os.environ.get("PYTHONPATH")]))
 SEEDS = SHARED / "seeds"
 CORPORA = SHARED / "corpora"
 

@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
 from conftest import run_cli as run
+
+pytestmark = pytest.mark.processes  # starts onrecord in other processes: slow to repeat per mutant (docs/mutation.md)
 
 GOOD = "Ferry Returns\n\n“The boats are ready,” said harbour master Ana Ruiz.\n"
 

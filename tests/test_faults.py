@@ -19,6 +19,8 @@ from test_ingest import (
     wait_until_gone,
 )
 
+pytestmark = pytest.mark.processes  # starts onrecord in other processes: slow to repeat per mutant (docs/mutation.md)
+
 ARTICLES = 160
 STATEMENTS = "SELECT article_id, start, end, quote, kind, cue, speaker, speaker_type FROM statements"
 

@@ -100,6 +100,7 @@ def test_files_that_are_not_text_are_one_line_errors(tmp_path, nlp, name, conten
 
 
 @pytest.mark.slow
+@pytest.mark.processes
 def test_a_200_mb_text_file_is_refused_without_being_read(tmp_path):
     path = tmp_path / "huge.txt"
     paragraph = (ARTICLE.split("\n\n", 1)[1] * 40).encode()
@@ -220,6 +221,7 @@ def test_an_article_over_the_time_limit_is_skipped_with_a_clear_error(tmp_path, 
 # --- all at once ---
 
 
+@pytest.mark.processes
 def test_one_run_over_every_hostile_input_stores_the_good_whole(tmp_path):
     inputs = tmp_path / "inputs"
     inputs.mkdir()

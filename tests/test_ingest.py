@@ -23,6 +23,8 @@ from onrecord import extract_article
 from onrecord.model import Document
 from onrecord.read import documents, to_article
 
+pytestmark = pytest.mark.processes  # starts onrecord in other processes: slow to repeat per mutant (docs/mutation.md)
+
 BBC = CORPORA / "bbc-news-2225" / "bbc.jsonl.gz"
 
 

@@ -8,8 +8,11 @@ import sys
 import threading
 from urllib.parse import quote
 
+import pytest
 from conftest import SEEDS, running_server
 from test_ingest import bbc_lines, stored
+
+pytestmark = pytest.mark.processes  # starts onrecord in other processes: slow to repeat per mutant (docs/mutation.md)
 
 PATHS = ["/", "/people", "/stories", "/search?q={word}", "/api/statements?q={word}&per_page=20",
          "/api/summary", "/api/people", "/article/{article}", "/person/{person}"]

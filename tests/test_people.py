@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from onrecord.serve import create_app
 
+pytestmark = pytest.mark.processes  # starts onrecord in other processes: slow to repeat per mutant (docs/mutation.md)
+
 HILL_FARM = """Two Hallorans Split Over Wind Farm
 
 Councillor Margaret Halloran backed the wind farm on Tuesday. Her brother, Desmond Halloran, a sheep farmer, opposes it.

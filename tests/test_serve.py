@@ -15,6 +15,8 @@ from test_read import sample_pages
 from onrecord.serve import create_app
 from onrecord.store import Store
 
+pytestmark = pytest.mark.processes  # starts onrecord in other processes: slow to repeat per mutant (docs/mutation.md)
+
 HOSTILE = """Council <script>window.__pwned = 1; alert("headline")</script> vote
 
 “We will publish every <script>window.__pwned = 2; alert("quote")</script> line of the budget,” said councillor Mara Ostrowska.

@@ -8,7 +8,7 @@ import pytest
 from conftest import SEEDS, partition, run_cli
 from test_ingest import bbc_lines
 
-pytestmark = pytest.mark.slow  # starts a JVM and runs the job
+pytestmark = [pytest.mark.slow, pytest.mark.processes]  # starts a JVM and runs the job
 
 
 @pytest.fixture(scope="module")
