@@ -33,10 +33,8 @@ planted: $(STAMP)
 
 # Mutation testing of the stage modules against the fast tests (docs/mutation.md): mutmut works in mutants/
 # and keeps its results there, so a second run resumes where the first stopped. Then the per-module figures.
-# PYTHONPATH: the tests' own `onrecord` subprocesses import the mutated copy too (the mutant is named in
-# the environment), not the editable install's src/.
 mutants: $(STAMP)
-	PYTHONPATH=$(CURDIR)/mutants/src $(BIN)/mutmut run --max-children 1
+	$(BIN)/mutmut run --max-children 1
 	$(BIN)/mutmut results --all true | $(BIN)/python tests/mutation_report.py
 
 # The benchmark suite writes docs/benchmarks.md; textacy, the peer, lives in its own environment.
