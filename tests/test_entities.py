@@ -174,3 +174,19 @@ def test_a_pronoun_means_the_person_of_its_gender(statements_of, opening):
         "Mr. Hale thanked the board, but she said the vote had come too late.\n"  # not the subject beside her: his gender is known
     found = statements_of(text)
     assert [(s.speaker, s.speaker_gender) for s in found] == [("Robin Hale", "male"), ("Robin Lee", "female"), ("Robin Lee", "female")]
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("China vowed to retaliate against the new tariffs on steel.",  # a place can speak, and a vow is no forecast
+     [("China", "organization", "China")]),
+    ("The Health Ministry said the hospitals were ready for the winter.\n\n“We have the staff and the beds,” it added.",
+     [("Health Ministry", "organization", "The Health Ministry"), ("Health Ministry", "organization", "it")]),
+    ("Ana Ruiz resigned as harbour master on Friday.\n\n“I leave with pride and with no regrets,” her statement said.",
+     [("Ana Ruiz", "person", "her statement")]),
+    ("Maria Lopez met John Smith at the harbour on Monday.\n\nSmith left the meeting early.\n\n“We will appeal the ruling,” she said.",
+     [("Maria Lopez", "person", "she")]),  # the latest subject is of the other gender
+    ("“We will rebuild the bridge before the winter.” ― Ines Caldera\n\n“It will take a year,” she added.",
+     [("Ines Caldera", "person", "Ines Caldera"), ("Ines Caldera", "person", "she")]),  # a signature is a subject
+])
+def test_speakers_reached_through_organisations_documents_and_signatures(statements_of, body, expected):
+    assert [(s.speaker, s.speaker_type, s.speaker_mention) for s in statements_of(HEAD + body + "\n")] == expected
