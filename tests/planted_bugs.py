@@ -60,6 +60,10 @@ BUGS = [
         "            merge.link_statement(self.db, statement_id, person, s.quote, article.published)\n"
         "            self.db.execute(\"COMMIT\")\n            self.db.execute(\"BEGIN IMMEDIATE\")\n",
         ("tests/test_faults.py::test_killed_inside_a_batch_keeps_whole_articles_then_a_rerun_finishes",)),
+    Bug("reprocess takes back no name uses", "merge.py", "SET uses = max(uses - 1, 0)", "SET uses = max(uses - 0, 0)",
+        ("tests/test_merge.py::test_reprocessing_an_unchanged_store_changes_nothing_it_linked",)),
+    Bug("reprocess takes back no roles", "merge.py", "SET articles = articles - 1 WHERE", "SET articles = articles WHERE",
+        ("tests/test_merge.py::test_reprocessing_an_unchanged_store_changes_nothing_it_linked",)),
 ]
 
 

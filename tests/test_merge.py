@@ -11,6 +11,7 @@ import pytest
 from conftest import CORPORA, SEEDS, run_cli
 
 from onrecord.aliases import load_aliases
+from onrecord.ingest import ingest, reprocess
 from onrecord.merge import are_copies, content_of, normalise_quote, same_quote, shingle_set, sketch
 from onrecord.model import Article, Statement
 from onrecord.names import person_key
@@ -307,3 +308,30 @@ def test_the_copy_threshold_from_both_sides(low, high, copies):
         assert are_copies(sketch(text), sketch(donor_text), lambda: content_of(text), lambda: content_of(donor_text)) is copies
         judged += 1
     assert judged >= 5
+
+
+def linked(store: Store) -> dict:
+    """What linking wrote, by content rather than row ids."""
+    rows = lambda sql: sorted(map(tuple, store.db.execute(sql)))  # noqa: E731
+    return {
+        "statements": rows("SELECT article_id, start, end, quote, kind, speaker, p.name FROM statements s LEFT JOIN people p ON p.id = s.person_id"),
+        "merged": rows("SELECT m.quote, p.name, count(s.id) FROM merged_statements m LEFT JOIN people p ON p.id = m.person_id"
+                       " JOIN statements s ON s.merged_id = m.id GROUP BY m.id"),
+        "fingerprints": rows("SELECT p.name, count(*) FROM quote_fingerprints f JOIN merged_statements m ON m.id = f.merged_id"
+                             " LEFT JOIN people p ON p.id = m.person_id GROUP BY m.id"),
+        "names": rows("SELECT p.name, n.name, n.uses FROM person_names n JOIN people p ON p.id = n.person_id"),
+        "roles": rows("SELECT p.name, r.role, r.articles FROM person_roles r JOIN people p ON p.id = r.person_id"),
+        "people": rows("SELECT name, type FROM people"),
+    }
+
+
+def test_reprocessing_an_unchanged_store_changes_nothing_it_linked(tmp_path, nlp):
+    """Each article's statements are taken back (names used, roles, wordings, fingerprints) and linked
+    again: with the same rules the store must come out as it was, not with every count doubled."""
+    with Store(tmp_path / "again.db") as store:
+        ingest([str(p) for p in sorted(SEEDS.glob("*.txt"))], store, jobs=1)
+        before = linked(store)
+        summary = reprocess(store, jobs=1)
+        assert summary.new == 3 and linked(store) == before
+    assert any(uses == 2 for _, _, uses in before["names"]) and any(count == 2 for *_, count in before["merged"])
+    assert before["roles"] and before["fingerprints"]
