@@ -335,3 +335,11 @@ def test_reprocessing_an_unchanged_store_changes_nothing_it_linked(tmp_path, nlp
         assert summary.new == 3 and linked(store) == before
     assert any(uses == 2 for _, _, uses in before["names"]) and any(count == 2 for *_, count in before["merged"])
     assert before["roles"] and before["fingerprints"]
+
+
+def test_a_sketch_is_stored_as_128_unsigned_32_bit_values():
+    """The stored format: a sketch written by one run is read back by the next (and by Spark)."""
+    text = (SEEDS / sorted(p.name for p in SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    first, again = sketch(text), sketch(text)
+    assert len(first.signature) == 128 * 4 and first == again
+    assert len(first.keys) > 16 and first.shingles > 100
