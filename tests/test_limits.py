@@ -59,7 +59,8 @@ def test_a_failing_batch_is_rolled_back_whole_and_the_store_stays_usable(tmp_pat
             keep(store, "first")
             raise RuntimeError("the writer stopped")
         assert not store.db.in_transaction and not kept(store, "first")
-        with pytest.raises(OnRecordError, match=r"t\.db: .*the batch being written was rolled back and everything stored before it is kept"):
+        with pytest.raises(OnRecordError, match=r"t\.db: cannot write to the store \(no such table: no_such_table\); "
+                                              r"the batch being written was rolled back and everything stored before it is kept"):
             with store.transaction():
                 keep(store, "second")
                 store.db.execute("INSERT INTO no_such_table VALUES (1)")
