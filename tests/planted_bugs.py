@@ -38,7 +38,7 @@ BUGS = [
     Bug("title gender not recorded", "entities.py", "def title_gender(titles) -> Gender | None:\n",
         "def title_gender(titles) -> Gender | None:\n    return None\n",
         ("tests/test_entities.py::test_a_pronoun_means_the_person_of_its_gender",)),
-    Bug("straight mark closes any curly quotation", "quotes.py", "and straight_may_close_curly(chunk, i))", "and True)",
+    Bug("straight mark closes any curly quotation", "quotes.py", "and straight_may_close_curly(curly_marks, i))", "and True)",
         ("tests/test_quotes.py::test_quotes_mixed_straight_and_curly_marks_pair_up",)),
     Bug("no straight-quoted phrase inside a curly one", "quotes.py", "(nested or opens_quotation(chunk, i, singles_allowed))",
         "False", ("tests/test_quotes.py::test_quotes_mixed_straight_and_curly_marks_pair_up",)),

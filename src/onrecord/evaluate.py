@@ -1,5 +1,5 @@
 """Score extracted statements against a hand-annotated gold file (the format of seeds/gold.jsonl),
-or against PolNeAR's attribution annotation (``score_polnear``).
+or against PolNeAR's attribution annotation (``score_attributions``).
 
 A predicted statement matches a gold one of the same article when their spans overlap by at
 least half of each span's length; matching is one-to-one. Gold lines marked ``optional`` are
@@ -22,6 +22,10 @@ from .model import Statement
 KINDS = ("direct", "indirect", "mixed")
 
 
+def ratio(right: int, of: int) -> float:
+    return round(right / of, 4) if of else 0.0
+
+
 @dataclass
 class Tally:
     predicted: int = 0
@@ -37,7 +41,6 @@ class Tally:
         precision = self.matched_predicted / self.predicted if self.predicted else 0.0
         recall = self.matched_gold / self.gold if self.gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        ratio = lambda right, of: round(right / of, 4) if of else 0.0  # noqa: E731
         return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
                 "speaker_accuracy": ratio(self.right_speaker, self.matched_gold),
                 "type_accuracy": ratio(self.right_type, self.typed), "gender_accuracy": ratio(self.right_gender, self.typed),
@@ -161,7 +164,6 @@ class AttributionTally:
     predicted_matched: int = 0
 
     def scores(self) -> dict:
-        ratio = lambda right, of: round(right / of, 4) if of else 0.0  # noqa: E731
         return {"quote_recall": ratio(self.quoted_found, self.quoted), "speaker_agreement": ratio(self.speaker_right, self.speaker_judged),
                 "precision": ratio(self.predicted_matched, self.predicted),
                 "recall_all_attributions": ratio(self.attributions_found, self.attributions),

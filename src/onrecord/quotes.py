@@ -28,8 +28,8 @@ from .model import DisjointSpans, Kind, Layout, Span
 from .parse import Sentence, is_introducing_colon, is_proper_noun, is_verb
 
 # Scraped text mixes marks: a straight opening mark may be closed by a curly one, and a curly one
-# by a straight one when no curly closing mark follows; so straight marks nested in a curly
-# quotation ('“He said "no" twice”') stay inside.
+# by a straight one unless a curly closing mark comes before the next curly opening one; straight
+# marks nested in a curly quotation ('“He said "no" twice”') stay inside.
 CURLY_MARK = re.compile("[“”]")
 CLOSERS = {"“": "”", "„": "“”", "«": "»", "\"": "\"”", "‘": "’"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -89,6 +89,7 @@ def paragraph_quotations(text: str, paragraph: Span, index: int) -> list[Quotati
     chunk = text[paragraph.start:paragraph.end]
     singles_allowed = not any(mark in chunk for mark in QUOTE_CHARS)
     found: list[Quotation] = []
+    curly_marks = [(m.start(), m.group()) for m in CURLY_MARK.finditer(chunk)]
     opened_at, closer, nested = None, "", False  # nested: a straight-quoted phrase inside a curly quotation
     for i, char in enumerate(chunk):
         if opened_at is None:
@@ -96,7 +97,7 @@ def paragraph_quotations(text: str, paragraph: Span, index: int) -> list[Quotati
                 opened_at, closer = i, CLOSERS[char]
         elif char == '"' and closer == "”" and (nested or opens_quotation(chunk, i, singles_allowed)):
             nested = not nested
-        elif (char in closer or char == '"' and closer == "”" and straight_may_close_curly(chunk, i)) and closes_quotation(chunk, i):
+        elif (char in closer or char == '"' and closer == "”" and straight_may_close_curly(curly_marks, i)) and closes_quotation(chunk, i):
             found.append(make_quotation(text, paragraph.start, opened_at, i + 1, index, closed=True))
             opened_at, nested = None, False
     if opened_at is not None and len(chunk) - opened_at > 1:
@@ -104,11 +105,12 @@ def paragraph_quotations(text: str, paragraph: Span, index: int) -> list[Quotati
     return found
 
 
-def straight_may_close_curly(chunk: str, i: int) -> bool:
-    """A straight mark closes a quotation opened with a curly one (mixed marks in one article) unless a
-    curly close follows before the next curly open: then the straight marks are a quotation inside it."""
-    following = CURLY_MARK.search(chunk, i)
-    return following is None or following.group() == "“"
+def straight_may_close_curly(curly_marks: list[tuple[int, str]], i: int) -> bool:
+    """A straight mark at ``i`` closes a quotation opened with a curly one (mixed marks in one article)
+    unless a curly close follows before the next curly open: then the straight marks are a quotation
+    inside it. ``curly_marks`` are the paragraph's curly marks, found once, in order."""
+    following = bisect_left(curly_marks, (i, ""))
+    return following == len(curly_marks) or curly_marks[following][1] == "“"
 
 
 def opens_quotation(chunk: str, i: int, singles_allowed: bool) -> bool:
