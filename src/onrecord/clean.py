@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from .lexicon import QUOTE_CHARS
+from .limits import BULK_BYTES
 from .model import Layout, Span
 
 # Prompts and navigation that sites print around an article. Headings stand alone on their line,
@@ -54,6 +55,36 @@ MONTHS = "january february march april may june july august september october no
 ISO_DATE = re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b")
 MONTH_FIRST = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE)
 DAY_FIRST = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE)
+
+# Where a page's payload starts: elements whose contents are never article text, and comments. An
+# opening tag is looked for only so far, so a '<script' with no '>' cannot make the search quadratic.
+PAYLOAD_OPENER = re.compile(rb"<(script|style|svg|noscript|template)\b[^>]{0,4096}>|<!--", re.IGNORECASE)
+# A run with no space or tag that long is a data: URI or a base64 blob, not prose. Runs are tried only
+# from their first byte (the look-behind), so a run just too short is scanned once, not once per byte.
+UNBROKEN_RUN = re.compile(rb"(?<![^\s<>])[^\s<>]{%d,}" % BULK_BYTES)
+
+
+def without_payload(page: bytes) -> bytes:
+    """The page with its bulky payload cut out, in linear time: what the HTML parser sees is markup and text.
+
+    libxml2 parses in C (no time limit can stop it) and drops a text node over 10 MB, and with it the
+    article; a script, style, svg, noscript, template or comment with more than BULK_BYTES of contents is
+    emptied, and any unbroken run of BULK_BYTES (an inline image, a blob) removed. Small scripts stay: their
+    JSON-LD gives the page's metadata.
+    """
+    page = UNBROKEN_RUN.sub(b"", page)
+    lowered = page.lower()
+    pieces, at = [], 0
+    while opener := PAYLOAD_OPENER.search(page, at):
+        closer = b"-->" if opener.group(1) is None else b"</" + opener.group(1).lower()
+        end = lowered.find(closer, opener.end())
+        end = len(page) if end < 0 else end
+        pieces.append(page[at:opener.end()])
+        if end - opener.end() <= BULK_BYTES:
+            pieces.append(page[opener.end():end])
+        at = end
+    pieces.append(page[at:])
+    return b"".join(pieces)
 
 
 def layout(text: str, headline_first: bool = True) -> Layout:

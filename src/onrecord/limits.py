@@ -20,6 +20,15 @@ MIN_ARTICLE_WORDS = 20  # what is left of a page of links and menus once they ar
 # A gzip file may expand this much and no more: text compresses 3-10 times, a gzip bomb 1000 times.
 MAX_GZIP_RATIO = 50
 MIN_GZIP_ALLOWANCE = 256 * 1024 * 1024
+# No line of a WARC file (header or page) may run longer than a page: warcio holds a header line whole.
+MAX_LINE_BYTES = MAX_PAGE_BYTES
+# Inside a page, the contents of a script, style, svg, noscript, template or comment this long, or a run
+# of this many bytes without a space or a tag (a data: URI, a base64 blob), are payload, never article
+# text: they are cut before the HTML parser runs, which cannot be stopped while it parses them.
+BULK_BYTES = 64 * 1024
+# A row group of a Parquet table is read only when its text fits this: its rows at most 5 MiB each,
+# and never more than the gzip allowance in all.
+MAX_ROW_GROUP_BYTES = MIN_GZIP_ALLOWANCE
 # A news article takes a tenth of a second; one that takes this long is pathological input.
 ARTICLE_SECONDS = 60.0
 

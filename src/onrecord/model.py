@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Literal
 
 Kind = Literal["direct", "indirect", "mixed"]
 SpeakerType = Literal["person", "organization", "description", "unknown"]
 Gender = Literal["female", "male"]
+
+# A lone surrogate is valid in JSON and in a Python str (a file name's undecodable byte comes as one,
+# os.fsdecode's surrogateescape), but SQLite, UTF-8 output and printing refuse it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with every surrogate code point replaced by U+FFFD: one for one, so offsets still hold."""
+    return SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,12 @@ class Document:
     published: str | None = None
     outlet: str | None = None
     author: str | None = None
+
+    def __post_init__(self):
+        """Every string from outside enters here: made valid Unicode once, for every stage after."""
+        for field in fields(self):
+            if isinstance(value := getattr(self, field.name), str):
+                object.__setattr__(self, field.name, valid_unicode(value))
 
 
 @dataclass(frozen=True)

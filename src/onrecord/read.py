@@ -7,17 +7,19 @@ main-text extraction from HTML) is the costly part and runs wherever the NLP run
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import sys
 import unicodedata
 import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -26,17 +28,18 @@ import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .clean import find_date
+from .clean import find_date, without_payload
 from .errors import InputError
 from .limits import (
     MAX_ARTICLE_BYTES,
     MAX_ARTICLE_CHARS,
     MAX_GZIP_RATIO,
+    MAX_LINE_BYTES,
     MAX_PAGE_BYTES,
     MIN_ARTICLE_WORDS,
     MIN_GZIP_ALLOWANCE,
 )
-from .model import Article, Document
+from .model import Article, Document, valid_unicode
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -44,6 +47,8 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + WARC_SUFFIXES + JSONL_SUFFIXES
 STDIN = "-"
+GZIP_MAGIC = b"\x1f\x8b"
+WARC_BLOCK = 256 * 1024  # warcio joins a long line from blocks of this size: few joins up to the line bound
 
 
 def documents(paths: list[str]) -> Iterator[Document | InputError]:
@@ -57,24 +62,97 @@ def documents(paths: list[str]) -> Iterator[Document | InputError]:
         except InputError as error:  # the file cannot be read on; what it gave before stays
             yield error
         except OSError as error:
-            yield InputError(item, f"cannot read: {error.strerror or error}")
+            yield InputError(shown(item), f"cannot read: {error.strerror or error}")
+
+
+def shown(path: str) -> str:
+    """A path as messages and the store name it; the real path (undecodable bytes and all) opens the file."""
+    return valid_unicode(path)
 
 
 def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
-    """Yield the files named or found under folders, or an error for each path that yields none."""
+    """Yield the regular files named or found under folders, or an error for each path that cannot be used.
+    Every path is judged by its type before anything opens it: a FIFO or a device is never read."""
     for raw in paths:
-        path = Path(raw)
         if raw == STDIN:
             yield raw
-        elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and format_by_name(p.name))
-            if not found:
-                yield InputError(raw, f"folder holds no articles ({', '.join(KNOWN_SUFFIXES)})")
-            yield from (str(p) for p in found)
-        elif path.exists():
+            continue
+        try:
+            mode = os.stat(raw).st_mode
+        except OSError as error:
+            yield InputError(shown(raw), os_reason(error))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from folder_files(raw)
+        elif stat.S_ISREG(mode):
             yield raw
         else:
-            yield InputError(raw, "no such file or folder")
+            yield InputError(shown(raw), f"not a regular file ({file_kind(mode)})")
+
+
+def folder_files(folder: str) -> Iterator[str | InputError]:
+    """The article files under ``folder`` (symbolic links followed, each folder once), sorted; a folder that
+    cannot be read, a link that leads nowhere or round in a loop, and a special file with an article's name
+    are each reported."""
+    files: list[str] = []
+    errors: list[InputError] = []
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            identity = os.stat(current)
+            if (identity.st_dev, identity.st_ino) in seen:
+                continue
+            seen.add((identity.st_dev, identity.st_ino))
+            with os.scandir(current) as found:
+                entries = list(found)
+        except OSError as error:
+            errors.append(InputError(shown(current), f"cannot read folder: {os_reason(error)}"))
+            continue
+        for entry in entries:
+            try:
+                mode = os.stat(entry.path).st_mode
+            except OSError as error:
+                errors.append(InputError(shown(entry.path), os_reason(error)))
+                continue
+            if stat.S_ISDIR(mode):
+                pending.append(entry.path)
+            elif not format_by_name(entry.name):
+                continue
+            elif stat.S_ISREG(mode):
+                files.append(entry.path)
+            else:
+                errors.append(InputError(shown(entry.path), f"not a regular file ({file_kind(mode)})"))
+    if not files and not errors:
+        errors.append(InputError(shown(folder), f"folder holds no articles ({', '.join(KNOWN_SUFFIXES)})"))
+    yield from errors
+    yield from sorted(files)
+
+
+def file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def os_reason(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if error.errno == errno.ENOENT:
+        return "no such file or folder"
+    return (error.strerror or str(error)).lower()
+
+
+def open_input(path: str) -> BinaryIO:
+    """Open a file for reading only if it is a regular file. Non-blocking, so a FIFO put in its place
+    since it was listed cannot hang the open; the type is checked on the file opened."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        raise InputError(shown(path), f"not a regular file ({file_kind(mode)})")
+    return os.fdopen(descriptor, "rb")
 
 
 def format_by_name(name: str) -> str | None:
@@ -87,11 +165,8 @@ def format_by_name(name: str) -> str | None:
 
 def format_by_content(path: str) -> str:
     """A file named without a known extension is recognised by its first bytes."""
-    with open(path, "rb") as file:
-        head = file.read(512)
-    if head[:2] == b"\x1f\x8b":
-        with gzip.open(path, "rb") as file:
-            head = file.read(512)
+    with open_input(path) as raw:
+        head = plain(shown(path), raw).read(512)
     start = head.lstrip()[:64].lower()
     if start.startswith(b"warc/"):
         return "warc"
@@ -104,36 +179,57 @@ def format_by_content(path: str) -> str:
 
 def documents_of_file(path: str) -> Iterator[Document | InputError]:
     if path == STDIN:
-        yield from jsonl_documents("<stdin>", sys.stdin.buffer)
+        yield from jsonl_documents("<stdin>", plain("<stdin>", sys.stdin.buffer))
         return
+    name = shown(path)
     fmt = format_by_name(path) or format_by_content(path)
-    if fmt == "warc":
-        yield from warc_documents(path)
-    elif fmt == "jsonl":
-        with open(path, "rb") as raw:
-            yield from jsonl_documents(path, bounded_gunzip(path, raw) if is_gzip(path) else raw)
-    else:
-        limit = MAX_PAGE_BYTES if fmt == "html" else MAX_ARTICLE_BYTES
-        data = read_bounded(path, limit)
-        yield Document(path, fmt, data, fingerprint(data))
+    with open_input(path) as raw:
+        if fmt == "warc":
+            yield from warc_stream_documents(name, raw)
+        elif fmt == "jsonl":
+            yield from jsonl_documents(name, plain(name, raw))
+        else:
+            data = read_bounded(name, raw, MAX_PAGE_BYTES if fmt == "html" else MAX_ARTICLE_BYTES)
+            yield Document(name, fmt, data, fingerprint(data))
 
 
-def is_gzip(path: str) -> bool:
-    with open(path, "rb") as file:
-        return file.read(2) == b"\x1f\x8b"
-
-
-def read_bounded(path: str, limit: int) -> bytes:
-    size = Path(path).stat().st_size
+def read_bounded(name: str, raw: BinaryIO, limit: int) -> bytes:
+    size = os.fstat(raw.fileno()).st_size
     if size > limit:
-        raise InputError(path, f"file is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit for one article")
-    return Path(path).read_bytes()
+        raise InputError(name, f"file is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit for one article")
+    return raw.read(limit + 1)
 
 
 def fingerprint(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def plain(name: str, raw: BinaryIO) -> BinaryIO:
+    """The bytes of an input as written: gunzipped through the one bounded decompressor when they are gzip."""
+    if not starts_with_gzip(raw):
+        return raw
+    limit = max(MIN_GZIP_ALLOWANCE, MAX_GZIP_RATIO * remaining_size(raw))
+    return io.BufferedReader(BoundedGunzip(name, raw, limit), buffer_size=256 * 1024)
+
+
+def starts_with_gzip(raw: BinaryIO) -> bool:
+    if hasattr(raw, "peek"):
+        return raw.peek(2)[:2] == GZIP_MAGIC
+    head = raw.read(2)
+    raw.seek(-len(head), io.SEEK_CUR)
+    return head == GZIP_MAGIC
+
+
+def remaining_size(raw: BinaryIO) -> int:
+    """Bytes left in a seekable stream; 0 for a pipe (the allowance's floor applies)."""
+    if not raw.seekable():
+        return 0
+    here = raw.tell()
+    end = raw.seek(0, io.SEEK_END)
+    raw.seek(here)
+    return end - here
 
 
 class BoundedGunzip(io.RawIOBase):
@@ -158,15 +254,29 @@ class BoundedGunzip(io.RawIOBase):
         return size
 
 
-def bounded_gunzip(path: str, raw: BinaryIO, size: int | None = None) -> BinaryIO:
-    limit = max(MIN_GZIP_ALLOWANCE, MAX_GZIP_RATIO * (Path(path).stat().st_size if size is None else size))
-    return io.BufferedReader(BoundedGunzip(path, raw, limit), buffer_size=256 * 1024)
+class LineBound(io.RawIOBase):
+    """A stream that stops with a clear error when a line runs past ``limit`` bytes: for readers (warcio)
+    that hold a line whole in memory however long it is."""
+
+    def __init__(self, source: str, raw: BinaryIO, limit: int = MAX_LINE_BYTES):
+        self.source, self.raw, self.limit, self.open_line = source, raw, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read1(len(buffer))  # one read: what came before a damaged end is passed on first
+        buffer[:len(data)] = data
+        newline = data.rfind(b"\n")
+        self.open_line = self.open_line + len(data) if newline < 0 else len(data) - newline - 1
+        if self.open_line > self.limit:
+            raise InputError(self.source, f"a line runs past {self.limit // 2**20} MiB (damaged?)")
+        return len(data)
 
 
 def jsonl_stream_documents(path: str, data: bytes) -> Iterator[Document | InputError]:
     """A JSONL dump given as bytes (a remote file), gzipped or not."""
-    raw = io.BytesIO(data)
-    yield from jsonl_documents(path, bounded_gunzip(path, raw, len(data)) if data[:2] == b"\x1f\x8b" else raw)
+    yield from jsonl_documents(path, plain(path, io.BytesIO(data)))
 
 
 def jsonl_documents(path: str, stream: BinaryIO) -> Iterator[Document | InputError]:
@@ -219,20 +329,18 @@ def json_type(value: object) -> str:
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
-def warc_documents(path: str) -> Iterator[Document | InputError]:
-    """One document per HTML response record, as web archives (Common Crawl's news crawl) hold them."""
-    with open(path, "rb") as raw:
-        yield from warc_stream_documents(path, raw)
-
-
 def warc_stream_documents(path: str, raw: BinaryIO) -> Iterator[Document | InputError]:
-    records = ArchiveIterator(raw)
+    """One document per HTML response record, as web archives (Common Crawl's news crawl) hold them.
+    warcio is given the plain bytes (gzip goes through the bounded decompressor) with every line bounded."""
+    records = ArchiveIterator(LineBound(path, plain(path, raw)), block_size=WARC_BLOCK)
     number = 0
     try:
         for record in records:
             number += 1
             if record.rec_type == "response" and is_html(record):
                 yield warc_document(f"{path}#{number}", record)
+    except InputError as error:
+        yield InputError(f"{path}#{number}", f"{error.reason}; the rest of the file is skipped")
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
         yield InputError(f"{path}#{number}", f"WARC record is damaged or truncated ({error}); the rest of the file is skipped")
 
@@ -274,7 +382,7 @@ def checked_length(article: Article) -> Article:
 
 
 def html_article(document: Document) -> Article:
-    tree = trafilatura.load_html(document.content)
+    tree = trafilatura.load_html(without_payload(document.content))
     found = None
     if tree is not None:
         found = trafilatura.bare_extraction(
