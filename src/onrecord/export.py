@@ -9,14 +9,17 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .model import Article, Statement
+from .errors import InputError
+from .limits import MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, MAX_ROW_GROUP_BYTES
+from .model import Article, Statement, valid_unicode
 from .store import Store
 
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
@@ -91,19 +94,59 @@ def is_table_folder(path: str | Path) -> bool:
     return path.is_dir() and all((path / f"{t}.parquet").exists() or (path / t).is_dir() for t in ("articles", "statements"))
 
 
-def load(store: Store, folder: str | Path) -> tuple[int, int]:
-    """Add the articles and statements of Parquet tables to the store, linked as ingest links them.
+def load(store: Store, folder: str | Path, on_error: Callable[[InputError], None] = lambda error: None) -> tuple[int, int]:
+    """Add the articles and statements of Parquet tables to the store, linked as ingest links them, a
+    batch at a time; an article or statement over the limits goes to ``on_error``, unread.
     Returns (articles new, articles already stored)."""
     folder = Path(folder)
-    table = lambda name: pq.read_table(folder / f"{name}.parquet" if (folder / f"{name}.parquet").exists() else folder / name)
     statements: dict[str, list[Statement]] = {}
-    for row in sorted(table("statements").to_pylist(), key=lambda s: (s["article_id"], s["start"])):
+    for row in bounded_rows(folder, "statements", "quote", on_error):
         statements.setdefault(row["article_id"], []).append(Statement(
             row["quote"], row["start"], row["end"], row["kind"], row["cue"], row["speaker"], row["speaker_type"],
             row["speaker_mention"], row["confidence"], row["article_id"], row.get("speaker_gender")))
-    articles = table("articles").to_pylist()
-    with store.transaction():
-        new = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], row["published"], row["id"],
-                                    row["url"], row["outlet"]), statements.get(row["id"], []))
-                  for row in articles)
-    return new, len(articles) - new
+    for found in statements.values():
+        found.sort(key=lambda s: s.start)
+    new = already = 0
+    rows = bounded_rows(folder, "articles", "text", on_error)
+    while batch := list(islice(rows, LOAD_BATCH)):
+        with store.transaction():
+            added = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], row["published"],
+                                          row["id"], row["url"], row["outlet"]), statements.get(row["id"], []))
+                        for row in batch)
+        new, already = new + added, already + len(batch) - added
+    return new, already
+
+
+LOAD_BATCH = 64  # rows of a table in memory at once, and articles per transaction
+
+
+def table_files(folder: Path, name: str) -> list[Path]:
+    """A table is one file (`export`) or a folder of part files (Spark)."""
+    single = folder / f"{name}.parquet"
+    return [single] if single.exists() else sorted((folder / name).glob("*.parquet"))
+
+
+def bounded_rows(folder: Path, table: str, column: str, on_error: Callable[[InputError], None]) -> Iterator[dict]:
+    """The rows of a table whose ``column`` (the text) is within the per-article limits, read in small
+    batches. A row group whose text is larger than its rows may hold is refused from its metadata, before
+    it is read (32 kB of Parquet can expand to gigabytes); a longer text is refused before it becomes a str."""
+    for path in table_files(folder, table):
+        source = valid_unicode(str(path))
+        tables = pq.ParquetFile(path)
+        leaf = tables.schema_arrow.names.index(column)
+        for group in range(tables.num_row_groups):
+            meta = tables.metadata.row_group(group)
+            size = meta.column(leaf).total_uncompressed_size
+            if size > min(MAX_ROW_GROUP_BYTES, meta.num_rows * MAX_ARTICLE_BYTES):
+                reason = f"in a row group of {size / 1e6:,.1f} MB of text, over the limit for its {meta.num_rows} rows; not loaded"
+                for ident in tables.read_row_group(group, columns=["id"]).column("id").to_pylist():
+                    on_error(InputError(f"{source}: {table} {ident}", reason))
+                continue
+            for batch in tables.iter_batches(batch_size=LOAD_BATCH, row_groups=[group]):
+                length = pc.fill_null(pc.utf8_length(batch.column(column)), 0)
+                fits = pc.and_(pc.greater(length, 0), pc.less_equal(length, MAX_ARTICLE_CHARS))
+                for ident, chars in zip(pc.filter(batch.column("id"), pc.invert(fits)).to_pylist(),
+                                        pc.filter(length, pc.invert(fits)).to_pylist()):
+                    reason = f"no {column}" if not chars else f"{column} is {chars:,} characters, over the {MAX_ARTICLE_CHARS:,} limit"
+                    on_error(InputError(f"{source}: {table} {ident}", reason))
+                yield from batch.filter(fits).to_pylist()
