@@ -2,20 +2,32 @@
 
 Every page has an API twin under /api/ returning the same data. Pages are rendered on the server
 (Jinja2, autoescaped); the article text and timeline are built here from escaped pieces.
+
+The store's content is untrusted web content, so: a link built from it is an http(s) link or no link
+(``http_url``); every response carries the security headers of ``security_headers``; pages never write
+the request's Host (every URL is root-relative); and what a client is told about an error is built from
+what it asked, never from an exception's text, which may name files.
 """
 
+import ipaddress
 import logging
 import re
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import NotFound, OnRecordError
 from .store import QuoteFilter, Store, segments
@@ -33,6 +45,122 @@ Kind = Annotated[str | None, Query(pattern="^(direct|indirect|mixed)?$")]
 PageNumber = Annotated[int, Query(ge=1, le=10_000)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 ArticleId = Annotated[str, Path(min_length=4, max_length=64, description="an article id, or its first characters")]
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a row id: SQLite's integers are signed 64-bit")]
+NAMED_BY = {"person_id": "person", "merged_id": "statement", "article_id": "article", "story_id": "story"}
+STORE_FAILED = "the store cannot be read just now; the server log has the details"
+
+# What pages may load: only this origin; nothing may frame them, change their base or take their forms elsewhere.
+CONTENT_SECURITY_POLICY = {"default-src": "'self'", "base-uri": "'none'", "form-action": "'self'",
+                           "frame-ancestors": "'none'", "object-src": "'none'"}
+# /docs is Swagger UI, whose script and stylesheet come from a CDN; the page holds no article data, and the
+# UI sets inline styles. Its start-up script is static/docs.js, so no page runs an inline script.
+DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_POLICY = {**CONTENT_SECURITY_POLICY, "script-src": f"'self' {DOCS_CDN}",
+               "style-src": f"'self' {DOCS_CDN} 'unsafe-inline'", "img-src": "'self' data:"}
+
+C0_OR_SPACE = "".join(map(chr, range(0x21)))
+TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+
+
+def http_url(value: object) -> str | None:
+    """The URL as a browser would read it when it is an absolute http(s) URL, else None: never a link.
+
+    Browsers strip leading and trailing C0 controls and spaces and drop tabs and newlines anywhere,
+    so `` java\tscript:`` is ``javascript:``; the scheme is judged after the same clean-up.
+    """
+    if not isinstance(value, str):
+        return None
+    url = TAB_OR_NEWLINE.sub("", value.strip(C0_OR_SPACE))
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed IPv6 host
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    policy = DOCS_POLICY if path == "/docs" else CONTENT_SECURITY_POLICY
+    return [(b"content-security-policy", "; ".join(f"{k} {v}" for k, v in policy.items()).encode()),
+            (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer")]
+
+
+def with_security_headers(app: ASGIApp) -> ASGIApp:
+    async def secured(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        added = security_headers(scope["path"])
+        names = {name for name, _ in added}
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message = {**message, "headers": kept + added}
+            await send(message)
+
+        await app(scope, receive, send_secured)
+
+    return secured
+
+
+def answering_head(app: ASGIApp) -> ASGIApp:
+    """HEAD is GET without the body (RFC 9110 9.3.2): same status and headers, on every route."""
+    async def answered(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await app(scope, receive, send)
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await app({**scope, "method": "GET"}, receive, send_without_body)
+
+    return answered
+
+
+class OnRecordApp(FastAPI):
+    """FastAPI with HEAD and the security headers outermost, so that even a 500 passes through them."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return with_security_headers(answering_head(super().build_middleware_stack()))
+
+
+class Refused(Exception):
+    """A request the store cannot answer as asked; the message is built from the request alone."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def check_search(q: str | None) -> None:
+    """Refuse a full-text query that SQLite cannot parse, judged on an empty table so no store error can pass for it."""
+    if not q:
+        return
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute("CREATE VIRTUAL TABLE statements_fts USING fts5(quote)")  # the store's columns, for column filters
+        try:
+            db.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (q,)).fetchall()
+        except sqlite3.Error as error:
+            raise Refused(400, f"search {q!r} is not a valid full-text query ({error}); "
+                               'put a phrase in double quotes: "tax cuts"') from None
+
+
+def named_in_path(request: Request) -> str:
+    """What the path asked for, in the client's words: 'person 999'."""
+    return " ".join(f"{NAMED_BY.get(key, key)} {value}" for key, value in request.path_params.items()) or "page"
+
+
+def reachable_from_network(host: str) -> bool:
+    """True unless HOST is a loopback address: a name may resolve to any address."""
+    if host.lower() == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 @dataclass
@@ -50,8 +178,9 @@ def paged(rows: list, page: int, per_page: int) -> Page:
 
 
 def create_app(db: str) -> FastAPI:
-    app = FastAPI(title="onrecord", description="Who said what, on the record: statements, people and stories.",
-                  version="0.1.0")
+    app = OnRecordApp(title="onrecord", description="Who said what, on the record: statements, people and stories.",
+                      version="0.1.0", docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
+                      redirect_slashes=False)  # a redirect would be an absolute URL built from the Host header
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     Store(db, readonly=True).close()  # fail at start, with a clear message, if the store cannot be opened
@@ -62,29 +191,43 @@ def create_app(db: str) -> FastAPI:
 
     Opened = Annotated[Store, Depends(store)]
 
-    def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, context, status_code=status_code)
+    templates.env.filters["http_url"] = http_url
 
-    # --- errors: a clear message, never a traceback ---
+    def page(request: Request, name: str, status_code: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
+
+    # --- errors: a clear message built from the request, never a traceback or an exception's text ---
 
     def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith("/api/")
+        return not request.url.path.startswith(("/api/", "/static/", "/openapi.json"))
 
-    def error(request: Request, status: int, message: str):
+    def error(request: Request, status: int, message: str, headers: dict | None = None):
         if wants_html(request):
-            return page(request, "error.html", status_code=status, message=message, status=status)
-        return JSONResponse({"detail": message}, status_code=status)
+            return page(request, "error.html", status_code=status, headers=headers, message=message, status=status)
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
-        return error(request, 404, str(exc).split(" in /")[0])
+        return error(request, 404, f"no {named_in_path(request)}")
+
+    @app.exception_handler(Refused)
+    async def refused(request: Request, exc: Refused):
+        return error(request, exc.status, exc.message)
 
     @app.exception_handler(OnRecordError)
-    async def bad_request(request: Request, exc: OnRecordError):
-        return error(request, 400, str(exc))
+    @app.exception_handler(sqlite3.Error)
+    async def store_failed(request: Request, exc: Exception):
+        log.error("the store failed serving %s: %s", request.url.path, exc)
+        return error(request, 503, STORE_FAILED)
+
+    @app.exception_handler(HTTPException)
+    async def no_such_route(request: Request, exc: HTTPException):
+        return error(request, exc.status_code, HTTPStatus(exc.status_code).phrase, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
+        if any(e["loc"][0] == "path" for e in exc.errors()):  # an id out of range or malformed names nothing
+            return error(request, 404, f"no {named_in_path(request)}")
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
         return error(request, 400, f"invalid request ({problems})")
 
@@ -100,6 +243,7 @@ def create_app(db: str) -> FastAPI:
                 "people": [dict(r) for r in s.people(limit=10)]}
 
     def search(s: Store, q, speaker, outlet, since, until, kind, page_number, per_page) -> Page:
+        check_search(q)
         where = QuoteFilter(speaker or None, q or None, since or None, until or None, outlet or None, kind or None, per_page + 1,
                             (page_number - 1) * per_page)
         found = paged(s.quotes(where), page_number, per_page)
@@ -123,7 +267,12 @@ def create_app(db: str) -> FastAPI:
         return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports}
 
     def article(s: Store, article_id: str) -> dict:
-        found = s.article(article_id)
+        try:
+            found = s.article(article_id)
+        except NotFound:
+            raise
+        except OnRecordError:  # the only other refusal of a read: a prefix shared by several articles
+            raise Refused(400, f"{article_id!r} names more than one article; give more of its id") from None
         return {"article": {k: found[k] for k in found.keys() if k not in ("ingested_at",)},
                 "statements": [dict(r) for r in s.statements_of(found["id"])]}
 
@@ -147,11 +296,11 @@ def create_app(db: str) -> FastAPI:
         return paged(s.people(limit=per_page + 1, offset=(page - 1) * per_page), page, per_page)
 
     @app.get("/api/people/{person_id}")
-    def api_person(s: Opened, person_id: int, page: PageNumber = 1, per_page: PerPage = 20) -> dict:
+    def api_person(s: Opened, person_id: RowId, page: PageNumber = 1, per_page: PerPage = 20) -> dict:
         return person(s, person_id, page, per_page)
 
     @app.get("/api/merged/{merged_id}")
-    def api_statement(s: Opened, merged_id: int) -> dict:
+    def api_statement(s: Opened, merged_id: RowId) -> dict:
         return statement(s, merged_id)
 
     @app.get("/api/articles/{article_id}")
@@ -167,6 +316,10 @@ def create_app(db: str) -> FastAPI:
         return story(s, story_id)
 
     # --- pages ---
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request):
+        return page(request, "docs.html", cdn=DOCS_CDN)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, s: Opened):
@@ -185,13 +338,13 @@ def create_app(db: str) -> FastAPI:
         return page(request, "people.html", people=paged(s.people(limit=51, offset=(page_number - 1) * 50), page_number, 50))
 
     @app.get("/person/{person_id}", response_class=HTMLResponse, include_in_schema=False)
-    def person_page(request: Request, s: Opened, person_id: int,
+    def person_page(request: Request, s: Opened, person_id: RowId,
                     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
         data = person(s, person_id, page_number, 20)
         return page(request, "person.html", **data, chart=timeline_chart(data["timeline"]))
 
     @app.get("/statement/{merged_id}", response_class=HTMLResponse, include_in_schema=False)
-    def statement_page(request: Request, s: Opened, merged_id: int):
+    def statement_page(request: Request, s: Opened, merged_id: RowId):
         return page(request, "statement.html", **statement(s, merged_id))
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)

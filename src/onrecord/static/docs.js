@@ -1,0 +1,13 @@
+// Swagger UI over /openapi.json, started from this file so that /docs runs no inline script (see DOCS_POLICY in serve.py).
+if (window.SwaggerUIBundle) {
+  window.ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+    layout: "BaseLayout",
+  });
+} else {
+  document.getElementById("swagger-ui").textContent = "The API explorer loads Swagger UI from " +
+    "cdn.jsdelivr.net, which this browser cannot reach; the schema itself is at /openapi.json.";
+}
