@@ -23,7 +23,7 @@ from . import evaluate as scoring
 from .aliases import load_aliases
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
-from .export import export, is_table_folder
+from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
 from .model import Article, Statement
@@ -34,13 +34,20 @@ from .store import QuoteFilter, Store, segments
 DEFAULT_DB = "onrecord.db"
 SPEAKER_COLOURS = ["cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta", "bright_green",
                    "bright_yellow", "bright_blue", "bright_red"]
+# Characters that drive a terminal instead of showing on it: C0 and C1 controls and DEL (ESC or U+009B start the
+# sequences that clear the screen, move the cursor, set the title or write the clipboard; CR overwrites a line), bidi
+# overrides and isolates (they reorder what is shown), line and paragraph separators, and lone surrogates (a file
+# name's undecodable bytes, which cannot even be encoded for output).
+UNSAFE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
+UNSAFE_IN_LINE = re.compile(f"[{UNSAFE}]")
+UNSAFE_IN_TEXT = re.compile(f"(?![\n\t])[{UNSAFE}]")  # an article's line breaks and tabs are its layout
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["spark"]:  # the Spark job parses its own arguments (spark_main.py under spark-submit takes the same)
         argv = ["spark", "--", *argv[1:]]
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # argparse's own messages go through Parser.error
     try:
         return args.run(args)
     except OnRecordError as error:
@@ -56,8 +63,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error line (which quotes the arguments, file names from a shell glob among them) made
+    terminal-safe; the subcommands' parsers are of this class too."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {terminal_safe(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="onrecord", description="Who said what, on the record.")
+    parser = Parser(prog="onrecord", description="Who said what, on the record.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     extract = commands.add_parser("extract", help="statements and speakers of plain-text articles")
@@ -195,8 +211,42 @@ def positive_float(value: str) -> float:
     return number
 
 
+def terminal_safe(text: str, layout: bool = False) -> str:
+    """``text`` as a terminal can show it: each character that would control the terminal written out visibly (ESC as
+    \\x1b, U+202E as \\u202e, a file name's undecodable byte 0xE9 as \\xe9). Every line the CLI prints goes through
+    here. ``layout`` keeps newlines and tabs (article text, table cells); one-line messages keep none."""
+    return (UNSAFE_IN_TEXT if layout else UNSAFE_IN_LINE).sub(visible, text)
+
+
+def visible(control: re.Match) -> str:
+    code = ord(control[0])
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the byte the file name held
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def markup(value: object, layout: bool = False) -> str:
+    """A value from an article or the store for a rich table or title: terminal-safe, its brackets not markup."""
+    return escape(terminal_safe("" if value is None else str(value), layout))
+
+
+def json_line(record: dict) -> str:
+    """``record`` as one exact JSON line. json.dumps escapes C0 controls itself; the other characters a terminal would
+    obey it leaves raw, so they are written as \\u escapes (they can only stand inside strings, where they mean the same)."""
+    return UNSAFE_IN_LINE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(record, ensure_ascii=False))
+
+
+def error_line(message: str) -> str:
+    return f"onrecord: {terminal_safe(message)}"
+
+
 def fail(message: str) -> None:
-    print(f"onrecord: {message}", file=sys.stderr)
+    print(error_line(message), file=sys.stderr)
+
+
+def say(message: str, file=None) -> None:
+    """A line for the user, on stderr unless ``file`` is given."""
+    print(terminal_safe(message), file=file or sys.stderr)
 
 
 def extracted(paths: list[str], model: str | None, seconds: float) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
@@ -220,7 +270,7 @@ def run_extract(args: argparse.Namespace) -> int:
             failed += 1
         elif fmt == "jsonl":
             for statement in result[1]:
-                print(json.dumps(statement.to_dict(), ensure_ascii=False))
+                print(json_line(statement.to_dict()))
             sys.stdout.flush()
         else:
             console.print(statement_table(*result))
@@ -230,15 +280,15 @@ def run_extract(args: argparse.Namespace) -> int:
 def statement_table(article: Article, statements: list[Statement]) -> Table:
     """One article's statements, under its headline, author and date."""
     about = " · ".join(dict.fromkeys(filter(None, [article.outlet, article.author, article.published])))
-    title = f"[bold]{escape(article.headline or article.source)}[/bold]\n{escape(article.source)}" + (f" · {escape(about)}" if about else "")
+    title = f"[bold]{markup(article.headline or article.source)}[/bold]\n{markup(article.source)}" + (f" · {markup(about)}" if about else "")
     table = Table(title=title, show_lines=True, title_justify="left")
     for column in ("speaker", "kind", "cue", "quote", "conf."):
         table.add_column(column, overflow="fold")
     for s in statements:
-        speaker = escape(s.speaker or "?")
+        speaker = markup(s.speaker or "?")
         if s.speaker_mention and s.speaker_mention != s.speaker:
-            speaker += f"\n[dim]({escape(s.speaker_mention)})[/dim]"
-        table.add_row(speaker, s.kind, s.cue or "", escape(s.quote), f"{s.confidence:.2f}")
+            speaker += f"\n[dim]({markup(s.speaker_mention)})[/dim]"
+        table.add_row(speaker, s.kind, markup(s.cue), markup(s.quote, layout=True), f"{s.confidence:.2f}")
     return table
 
 
@@ -284,12 +334,12 @@ def print_scores(report: scoring.Report) -> None:
 
 def print_errors(report: scoring.Report) -> None:
     for g in report.misses:
-        print(f"missed        {g['article']} {g['start']}-{g['end']} [{g['kind']}] {g['speaker']}: {g['quote'][:90]}")
+        say(f"missed        {g['article']} {g['start']}-{g['end']} [{g['kind']}] {g['speaker']}: {g['quote'][:90]}", sys.stdout)
     for p in report.false_positives:
-        print(f"false positive {Path(p.article).name} {p.start}-{p.end} [{p.kind}] {p.speaker}: {p.quote[:90]}")
+        say(f"false positive {Path(p.article).name} {p.start}-{p.end} [{p.kind}] {p.speaker}: {p.quote[:90]}", sys.stdout)
     for p, g in report.wrong_speakers:
-        print(f"wrong speaker {g['article']} {p.start}-{p.end}: {p.speaker!r} {p.speaker_type} {p.speaker_gender} "
-              f"(gold {g['speaker']!r} {g.get('speaker_type', '')} {g.get('speaker_gender', '')})")
+        say(f"wrong speaker {g['article']} {p.start}-{p.end}: {p.speaker!r} {p.speaker_type} {p.speaker_gender} "
+              f"(gold {g['speaker']!r} {g.get('speaker_type', '')} {g.get('speaker_gender', '')})", sys.stdout)
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -305,28 +355,28 @@ def run_ingest(args: argparse.Namespace) -> int:
             progress.update(task, completed=summary.new + summary.already, stored=summary.new, rate=summary.rate)
 
         def report(error: InputError) -> None:
-            progress.console.print(f"onrecord: {escape(str(error))}", highlight=False, soft_wrap=True)
+            progress.console.print(Text(error_line(str(error))), soft_wrap=True)  # above the progress line
 
         if args.aliases:
             store.apply_aliases(load_aliases(args.aliases))
         tables = [p for p in args.paths if is_table_folder(p)]
         for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
             new, already = load_tables(store, folder)
-            print(f"{folder}: {new} new articles, {already} already stored", file=sys.stderr)
+            say(f"{folder}: {new} new articles, {already} already stored")
         paths = [p for p in args.paths if p not in tables]
         if args.reprocess:
             summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
                                 on_progress=show_progress)
-            print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} articles reprocessed, {summary.failed} failed, "
-                  f"{summary.statements} statements found, {summary.elapsed:.1f} s -> {args.db}", file=sys.stderr)
+            say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} articles reprocessed, {summary.failed} failed, "
+                f"{summary.statements} statements found, {summary.elapsed:.1f} s -> {args.db}")
             if summary.interrupted or summary.failed:
                 return 130 if summary.interrupted else 1
         if not paths:
             return 0
         summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
-    print(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
-          f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
-          f"{summary.rate:.1f} articles/s -> {args.db}")
+    say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
+        f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
+        f"{summary.rate:.1f} articles/s -> {args.db}", sys.stdout)
     return 130 if summary.interrupted else 1 if summary.failed else 0
 
 
@@ -355,8 +405,8 @@ def say_who_is_meant(store: Store, speaker: str | None) -> None:
     meant = store.people_meant(speaker) if speaker else []
     if len(meant) > 1:
         names = ", ".join(f"{row['name']} ({row['statements']})" for row in meant[:10])
-        print(f"onrecord: {speaker!r} may mean {len(meant)} people: {names}; the statements of all are listed, "
-              "give a fuller name for one", file=sys.stderr)
+        say(f"onrecord: {speaker!r} may mean {len(meant)} people: {names}; the statements of all are listed, "
+            "give a fuller name for one")
 
 
 def run_statements(args: argparse.Namespace) -> int:
@@ -381,7 +431,7 @@ def run_people(args: argparse.Namespace) -> int:
         entries = load_aliases(args.apply_aliases)
         with Store(args.db) as store:
             joined = store.apply_aliases(entries)
-        print(f"{len(entries)} alias entries applied, {joined} people joined into another", file=sys.stderr)
+        say(f"{len(entries)} alias entries applied, {joined} people joined into another")
     with Store(args.db, readonly=True) as store:
         rows = store.people()
     fields = ("name", "variants", "roles", "statements", "distinct_statements", "articles", "type", "gender", "wikidata")
@@ -397,22 +447,25 @@ def run_speakers(args: argparse.Namespace) -> int:
 
 
 def print_rows(rows: list[dict], fields: tuple[str, ...], fmt: str | None, table_columns: tuple[str, ...] | None = None) -> None:
-    fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    terminal = sys.stdout.isatty()
+    fmt = fmt or ("table" if terminal else "jsonl")
     if fmt == "jsonl":
         for row in rows:
-            print(json.dumps({f: row[f] for f in fields}, ensure_ascii=False))
+            print(json_line({f: row[f] for f in fields}))
     elif fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n" if terminal else "\r\n")
         writer.writerow(fields)
-        writer.writerows([row[f] for f in fields] for row in rows)
+        for row in rows:  # exact in a file; on a terminal its controls are shown, not obeyed
+            cells = csv_row(row[f] for f in fields)
+            writer.writerow([terminal_safe(c, layout=True) if terminal and isinstance(c, str) else c for c in cells])
     else:
         table = Table(show_lines=True)
         for column in table_columns or fields:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(escape("" if row[c] is None else str(row[c])) for c in table_columns or fields))
-        Console(width=None if sys.stdout.isatty() else 160).print(table)
-        print(f"{len(rows)} rows", file=sys.stderr)
+            table.add_row(*(markup(row[c], layout=True) for c in table_columns or fields))
+        Console(width=None if terminal else 160).print(table)
+        say(f"{len(rows)} rows")
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -421,7 +474,7 @@ def run_show(args: argparse.Namespace) -> int:
         statements = store.statements_of(article["id"])
     console = Console(width=None if sys.stdout.isatty() else 100, highlight=False)
     about = " · ".join(dict.fromkeys(filter(None, [article["outlet"], article["published"], article["author"], article["url"]])))
-    console.print(f"[bold]{escape(article['headline'] or article['source'])}[/bold]\n{article['id']} · {escape(about)}\n")
+    console.print(f"[bold]{markup(article['headline'] or article['source'])}[/bold]\n{markup(article['id'])} · {markup(about)}\n")
     console.print(highlighted(article["text"], statements))
     return 0
 
@@ -431,11 +484,12 @@ def highlighted(text: str, statements: list) -> Text:
     shown = Text()
     for piece in segments(text, statements, len(SPEAKER_COLOURS))[0]:
         if piece.statement is None:
-            shown.append(piece.text)
+            shown.append(terminal_safe(piece.text, layout=True))
             continue
         colour = SPEAKER_COLOURS[piece.colour]
-        shown.append(piece.text, style=f"bold {colour}")
-        shown.append(f" [{piece.statement['person'] or 'unknown speaker'}, {piece.statement['kind']}]", style=f"dim {colour}")
+        shown.append(terminal_safe(piece.text, layout=True), style=f"bold {colour}")
+        speaker = f" [{piece.statement['person'] or 'unknown speaker'}, {piece.statement['kind']}]"
+        shown.append(terminal_safe(speaker), style=f"dim {colour}")
     return shown
 
 
@@ -465,7 +519,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     with Store(args.db, readonly=True) as store:
         written = export(store, args.out, args.format)
-    print(", ".join(f"{count} {table}" for table, count in written.items()) + f" -> {args.out}")
+    say(", ".join(f"{count} {table}" for table, count in written.items()) + f" -> {args.out}", sys.stdout)
     return 0
 
 

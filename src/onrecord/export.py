@@ -69,9 +69,21 @@ def write_csv(path: Path, schema: pa.Schema, rows: Iterable[tuple]) -> int:
         writer = csv.writer(file)
         writer.writerow(schema.names)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(csv_row(row))
             count += 1
     return count
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|' /C calc'!A0): OWASP's
+# list for CSV injection.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_row(values: Iterable) -> list:
+    """A row as written to CSV, here and by the CLI's --format csv: text from articles can never be a formula: text that
+    starts like one gets a leading single quote (OWASP's rule; a spreadsheet shows it as text). Numbers are
+    columns the store computes (ids, offsets, counts, confidence), never article text, so they stay numbers: -1 is -1."""
+    return [f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value for value in values]
 
 
 def write_parquet(path: Path, schema: pa.Schema, rows: Iterable[tuple]) -> int:
