@@ -333,12 +333,13 @@ def warc_stream_documents(path: str, raw: BinaryIO) -> Iterator[Document | Input
     """One document per HTML response record, as web archives (Common Crawl's news crawl) hold them.
     warcio is given the plain bytes (gzip goes through the bounded decompressor) with every line bounded."""
     records = ArchiveIterator(LineBound(path, plain(path, raw)), block_size=WARC_BLOCK)
-    number = 0
+    number = 1  # the record being read: a failure names it
     try:
         for record in records:
-            number += 1
             if record.rec_type == "response" and is_html(record):
                 yield warc_document(f"{path}#{number}", record)
+            records.read_to_end(record)  # the rest of the record read here, so its failure is not the next one's
+            number += 1
     except InputError as error:
         yield InputError(f"{path}#{number}", f"{error.reason}; the rest of the file is skipped")
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
