@@ -111,3 +111,17 @@ def test_script_in_an_article_is_shown_not_run(site, browser):
     assert "<script>window.__pwned = 2" in page.locator("article.text").inner_text()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == []
+
+
+def test_pages_keep_their_style_and_script_under_the_content_security_policy(site, browser):
+    """The CSP allows only this origin and no inline code: the stylesheet and app.js must still load and run."""
+    page = browser.new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    for path in ("/", "/people", "/stories", "/search?q=sanctions"):
+        response = page.goto(site + path)
+        assert "default-src 'self'" in response.headers["content-security-policy"], path
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(250, 250, 250)", path
+        page.keyboard.press("/")  # app.js puts the cursor in the search box
+        assert page.evaluate("document.activeElement.id") == "q", path
+    assert refused == []
