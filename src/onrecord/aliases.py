@@ -13,17 +13,29 @@ YAML, one entry per person:
       wikidata: Q123456
     - name: Tom Baker
       not: [Tom H. Baker]
+
+The file is the user's, but it may come from anywhere, so it is bounded: no YAML anchors or aliases (an 87 kB file of
+nested aliases, "billion laughs", expands to 16 million names), no deep nesting, at most MAX_ALIASES_BYTES and
+MAX_ALIAS_NAMES.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .errors import InputError
+
+# A newsroom's corrections file has thousands of lines. 50,000 names (people, aliases and "not" names together) is
+# ten times more and applies in about 3 s; 2 MiB holds them with long names and reads in a few seconds.
+MAX_ALIASES_BYTES = 2 * 1024 * 1024
+MAX_ALIAS_NAMES = 50_000
+MAX_YAML_DEPTH = 10  # the format needs 3: a list of entries holding lists of names
 
 
 @dataclass
@@ -35,16 +47,32 @@ class Alias:
 
 
 def load_aliases(path: str) -> list[Alias]:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"cannot read aliases file ({error})") from None
+    text = read_bounded(path)
     entries = from_yaml(path, text) if path.lower().endswith((".yaml", ".yml")) else from_csv(path, text)
+    names = sum(1 + len(entry.aliases) + len(entry.apart) for entry in entries)
+    if names > MAX_ALIAS_NAMES:
+        raise InputError(path, f"aliases file names {names:,} people and aliases, over the {MAX_ALIAS_NAMES:,} limit")
     return merged_by_name(entries)
 
 
+def read_bounded(path: str) -> str:
+    """The file's text, if it is a regular file (a FIFO would hang the read) within MAX_ALIASES_BYTES."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, "aliases file is not a regular file")
+        if info.st_size > MAX_ALIASES_BYTES:
+            raise InputError(path, f"aliases file is {info.st_size / 1e6:.1f} MB, over the {MAX_ALIASES_BYTES // 2**20} MiB limit")
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read aliases file ({error})") from None
+
+
 def from_csv(path: str, text: str) -> list[Alias]:
-    rows = list(csv.DictReader(text.splitlines()))
+    try:
+        rows = list(csv.DictReader(text.splitlines()))
+    except csv.Error as error:  # e.g. a field over the csv module's 128 kB limit
+        raise InputError(path, f"not valid CSV ({error})") from None
     if rows and "name" not in rows[0]:
         raise InputError(path, "aliases CSV needs a header with the columns name,alias,not,wikidata")
     entries = []
@@ -56,9 +84,14 @@ def from_csv(path: str, text: str) -> list[Alias]:
     return entries
 
 
+# libyaml's parser where PyYAML was built with it: the pure-Python one takes 15 s over a 1 MiB file on a busy machine.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def from_yaml(path: str, text: str) -> list[Alias]:
     try:
-        data = yaml.safe_load(text) or []
+        check_shape(path, text)
+        data = yaml.load(text, Loader=LOADER) or []
     except yaml.YAMLError as error:
         raise InputError(path, f"not valid YAML ({str(error).splitlines()[0]})") from None
     if not isinstance(data, list):
@@ -68,11 +101,25 @@ def from_yaml(path: str, text: str) -> list[Alias]:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise InputError(path, f"entry {number} has no name")
         aliases, apart = item.get("aliases") or [], item.get("not") or []
-        if not all(isinstance(x, str) for x in [*aliases, *apart]):
+        if not all(isinstance(names, list) and all(isinstance(x, str) for x in names) for names in (aliases, apart)):
             raise InputError(path, f"entry {number} ({item['name']}): aliases and not must be lists of names")
         wikidata = item.get("wikidata")
         entries.append(Alias(item["name"].strip(), aliases, apart, str(wikidata) if wikidata else None))
     return entries
+
+
+def check_shape(path: str, text: str) -> None:
+    """Refuse, as the file is parsed and before anything is built, the first anchor (&name) or alias (*name), and
+    nesting deeper than MAX_YAML_DEPTH (libyaml builds nested lists by recursing in C: 50,000 "[" crash Python)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=LOADER):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            raise InputError(path, f"line {event.start_mark.line + 1}: YAML anchors and aliases (&, *) are not allowed in "
+                                   "an aliases file (a few lines of them can stand for millions of names); write each name out")
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+        if depth > MAX_YAML_DEPTH:
+            raise InputError(path, f"line {event.start_mark.line + 1}: YAML nested over {MAX_YAML_DEPTH} deep; an aliases "
+                                   "file is a list of entries holding lists of names")
 
 
 def listed(value: str | None) -> list[str]:

@@ -1,0 +1,157 @@
+"""The aliases file is the user's, but it must not be able to stall the store: YAML anchors and aliases (the
+"billion laughs" shape) are refused before anything expands, the file and its names are bounded, and every
+malformed file is one line naming it."""
+
+import os
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onrecord import aliases
+from onrecord.aliases import Alias, load_aliases
+from onrecord.cli import main
+from onrecord.errors import InputError
+from onrecord.model import Article, Statement
+from onrecord.store import Store
+
+
+def laughs(path, width: int = 4000) -> None:
+    """~100 kB: one list of ``width`` names under an anchor, and ``width`` people kept apart from that list:
+    16 million rows once expanded."""
+    names = ",".join(f"{i:x}" for i in range(width))
+    people = "".join(f"- {{name: {i:x}, not: *n}}\n" for i in range(1, width))
+    path.write_text(f"- name: p0\n  not: &n [{names}]\n{people}", encoding="utf-8")
+
+
+def test_aliases_billion_laughs_is_refused_before_it_expands(tmp_path):
+    path = tmp_path / "laughs.yaml"
+    laughs(path)
+    assert path.stat().st_size < 110_000
+    with pytest.raises(InputError) as refused:
+        load_aliases(str(path))
+    assert str(refused.value).startswith(f"{path}: line 2: YAML anchors and aliases (&, *) are not allowed")
+
+
+def test_aliases_laughs_file_leaves_the_store_untouched(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    store_of_bakers(db)
+    before = people_of(db)
+    path = tmp_path / "laughs.yaml"
+    laughs(path)
+    assert main(["people", "--db", str(db), "--apply-aliases", str(path), "--format", "jsonl"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"onrecord: {path}: line 2: YAML anchors") and "Traceback" not in err
+    assert people_of(db) == before
+
+
+@pytest.mark.parametrize("text", [
+    "- &tom {name: Tom Baker}\n",  # an anchor with no alias is refused too: the rule is simple
+    "- name: Tom Baker\n  aliases: &a [Thomas Baker]\n- name: T. Baker\n  not: *a\n",
+])
+def test_aliases_any_anchor_is_refused(tmp_path, text):
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="anchors and aliases"):
+        load_aliases(str(path))
+
+
+def test_aliases_normal_files_load(tmp_path):
+    yaml_file, csv_file = tmp_path / "a.yaml", tmp_path / "a.csv"
+    yaml_file.write_text("- name: Tom Baker  # canonical\n  aliases: [Thomas Baker, T. Baker]\n  wikidata: Q123\n"
+                         "  not: [Tom H. Baker]\n- name: Ana Ruiz\n", encoding="utf-8")
+    csv_file.write_text("name,alias,not,wikidata\nTom Baker,Thomas Baker,,Q123\nTom Baker,T. Baker,,\n"
+                        "Tom Baker,,Tom H. Baker,\nAna Ruiz,,,\n", encoding="utf-8")
+    expected = [Alias("Tom Baker", ["Thomas Baker", "T. Baker"], ["Tom H. Baker"], "Q123"), Alias("Ana Ruiz")]
+    assert load_aliases(str(yaml_file)) == expected
+    assert load_aliases(str(csv_file)) == expected
+
+
+def store_of_bakers(db) -> None:
+    text = "Harbour Plan\n\n“We are ready,” said Tom Baker. “So are we,” said Thomas Baker.\n"
+    quotes = [Statement(q, text.index(q), text.index(q) + len(q), "direct", "said", who, "person", who, 0.9, "ab12")
+              for q, who in (("We are ready,", "Tom Baker"), ("So are we,", "Thomas Baker"))]
+    with Store(db) as store, store.transaction():
+        store.add(Article(text, "plan.txt", "Harbour Plan", None, "2020-01-01", "ab12"), quotes)
+
+
+def people_of(db) -> list:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT id, name, wikidata FROM people ORDER BY id").fetchall()
+
+
+def test_aliases_normal_file_joins_people_in_the_store(tmp_path, capsys):
+    db = tmp_path / "s.db"
+    store_of_bakers(db)
+    assert [name for _, name, _ in people_of(db)] == ["Tom Baker", "Thomas Baker"]
+    path = tmp_path / "a.yaml"
+    path.write_text("- name: Tom Baker\n  aliases: [Thomas Baker]\n  wikidata: Q123\n", encoding="utf-8")
+    assert main(["people", "--db", str(db), "--apply-aliases", str(path), "--format", "jsonl"]) == 0
+    assert "1 alias entries applied, 1 people joined into another" in capsys.readouterr().err
+    assert [(name, wikidata) for _, name, wikidata in people_of(db)] == [("Tom Baker", "Q123")]
+
+
+def names_csv(path, count: int) -> None:
+    path.write_text("name,alias,not,wikidata\n" + "".join(f"Person {i},,,\n" for i in range(count)), encoding="utf-8")
+
+
+def test_aliases_names_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(aliases, "MAX_ALIAS_NAMES", 5)
+    at_limit, over = tmp_path / "five.csv", tmp_path / "six.csv"
+    names_csv(at_limit, 5)
+    names_csv(over, 6)
+    assert len(load_aliases(str(at_limit))) == 5
+    with pytest.raises(InputError, match="names 6 people and aliases, over the 5 limit"):
+        load_aliases(str(over))
+
+
+def test_aliases_file_size_is_bounded_before_reading(tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as huge:
+        huge.truncate(aliases.MAX_ALIASES_BYTES + 1)  # sparse: nothing to read if the size check were missed
+    with pytest.raises(InputError, match=r"aliases file is 2\.1 MB, over the 2 MiB limit"):
+        load_aliases(str(path))
+
+
+def test_aliases_fifo_is_refused_without_opening_it(tmp_path):
+    fifo = tmp_path / "aliases.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        load_aliases(str(fifo))
+
+
+@pytest.mark.parametrize("name, text, reason", [
+    ("string.yaml", "- name: Tom Baker\n  aliases: Thomas Baker\n", "aliases and not must be lists of names"),
+    ("number.yaml", "- name: Tom Baker\n  not: 5\n", "aliases and not must be lists of names"),
+    ("nested.yaml", "- name: Tom Baker\n  aliases: [[Thomas Baker]]\n", "aliases and not must be lists of names"),
+    ("deep.yaml", "[" * 50_000 + "]" * 50_000, "line 1: YAML nested over 10 deep"),  # crashed libyaml: a segfault
+    ("deep-mapping.yaml", "".join(f"{'  ' * i}k:\n" for i in range(12)), "line 11: YAML nested over 10 deep"),
+    ("broken.yaml", "- name: [unclosed\n", "not valid YAML"),
+    ("mapping.yaml", "name: Tom Baker\n", "must be a list"),
+    ("field.csv", "name,alias,not,wikidata\n\"" + "x" * 200_000 + "\",,,\n", "not valid CSV"),
+    ("latin1.csv", "name\nTom\xe1s\n", "cannot read aliases file"),
+])
+def test_aliases_malformed_files_are_one_line_naming_them(tmp_path, capsys, name, text, reason):
+    path = tmp_path / name
+    path.write_bytes(text.encode("latin-1" if name == "latin1.csv" else "utf-8"))
+    assert main(["people", "--db", str(tmp_path / "s.db"), "--apply-aliases", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"onrecord: {path}") and reason in err, err
+
+
+YAML_PIECES = ["- ", "name: ", "aliases: ", "not: ", "wikidata: ", "Tom Baker", "[", "]", "{", "}", ", ", "\n", "  ",
+               "&a ", "*a", "!!python/object ", "? ", ": ", "'", '"', "#", "---\n", "|\n", "~", "5", "\x00", "\t"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join))
+def test_aliases_any_yaml_loads_or_is_one_input_error(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("any") / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        entries = load_aliases(str(path))
+    except InputError as error:
+        assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
+    else:
+        assert all(isinstance(e.name, str) and all(isinstance(n, str) for n in e.aliases + e.apart) for e in entries)
