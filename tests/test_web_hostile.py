@@ -218,14 +218,19 @@ def deleted(db):
     db.unlink()
 
 
+def replaced_by_a_folder(db):
+    db.unlink()
+    db.mkdir()
+
+
 def unreadable(db):
     if os.geteuid() == 0:
         pytest.skip("root reads a file whatever its mode")
     db.chmod(0)
 
 
-@pytest.mark.parametrize("break_store", [garbage, deleted, unreadable])
-def test_web_a_store_that_breaks_while_served_is_a_503_naming_no_path(tmp_path, db, ids, break_store):
+@pytest.mark.parametrize("break_store", [garbage, deleted, replaced_by_a_folder, unreadable])
+def test_web_a_store_that_breaks_while_served_is_a_503_naming_no_path(tmp_path, db, ids, break_store, caplog):
     copy = tmp_path / "secret-folder" / "served.db"
     copy.parent.mkdir()
     shutil.copy(db, copy)
@@ -240,6 +245,7 @@ def test_web_a_store_that_breaks_while_served_is_a_503_naming_no_path(tmp_path, 
         assert response.status_code == 503, path
         assert "secret-folder" not in response.text and "served.db" not in response.text, path
         assert "store cannot be read" in response.text and not re.search(r"/(tmp|home|root|work)/", response.text), path
+    assert any("secret-folder" in record.getMessage() for record in caplog.records)  # the details, for the operator
 
 
 def test_web_a_bad_search_is_a_400_that_quotes_the_search(client):
@@ -257,6 +263,8 @@ def test_web_head_answers_every_route_like_get_without_a_body(client, app, ids):
         assert head.status_code == got.status_code and head.content == b"", path
         assert {k: v for k, v in head.headers.items() if k != "date"} == \
             {k: v for k, v in got.headers.items() if k != "date"}, path
+    refused = client.post("/api/summary")
+    assert refused.status_code == 405 and {m.strip() for m in refused.headers["allow"].split(",")} == {"GET", "HEAD"}
 
 
 # --- 6. ids out of range ---

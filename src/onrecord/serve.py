@@ -104,19 +104,28 @@ def with_security_headers(app: ASGIApp) -> ASGIApp:
 
 
 def answering_head(app: ASGIApp) -> ASGIApp:
-    """HEAD is GET without the body (RFC 9110 9.3.2): same status and headers, on every route."""
+    """HEAD is GET without the body (RFC 9110 9.3.2): same status and headers, on every route; a 405 lists it."""
     async def answered(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http":
             return await app(scope, receive, send)
+        head = scope["method"] == "HEAD"
 
-        async def send_without_body(message: Message) -> None:
-            if message["type"] == "http.response.body":
+        async def send_as_head(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [(k, with_head(v) if k.lower() == b"allow" else v)
+                                                   for k, v in message.get("headers", [])]}
+            elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
 
-        await app({**scope, "method": "GET"}, receive, send_without_body)
+        await app({**scope, "method": "GET"} if head else scope, receive, send_as_head)
 
     return answered
+
+
+def with_head(allow: bytes) -> bytes:
+    methods = [m.strip() for m in allow.split(b",")]
+    return allow + b", HEAD" if b"GET" in methods and b"HEAD" not in methods else allow
 
 
 class OnRecordApp(FastAPI):
