@@ -13,6 +13,7 @@ import pytest
 from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from onrecord import cli
 from onrecord.cli import json_line, main, terminal_safe
@@ -148,6 +149,19 @@ def test_a_mistyped_argument_is_shown_safely(capsys):
     err = capsys.readouterr().err
     assert "unrecognized arguments: \\x1b]52;c;aGk=\\x07 x\\u202ey" in err
     assert_terminal_safe(err)
+
+
+@SETTINGS
+@given(STORABLE)
+def test_extract_table_prints_no_control_sequences(piece):
+    """What `extract --format table` prints for one article (the model is not needed to draw the table)."""
+    text = f"{piece}\n\n“{piece} now” said Ana {piece}.\n"
+    article = Article(text, f"file {piece}.txt", piece, piece, piece, outlet=piece)
+    quote = Statement(f"{piece} now", text.index("“") + 1, text.index("”"), "direct", f"said {piece}", f"Ana {piece}",
+                      "person", f"the {piece}", 0.9, article.source)
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    console.print(cli.statement_table(article, [quote]))
+    assert_terminal_safe(SGR.sub("", console.file.getvalue()))
 
 
 def test_show_keeps_the_article_layout(tmp_path, capsys):
