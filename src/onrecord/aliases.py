@@ -62,7 +62,8 @@ def read_bounded(path: str) -> str:
         if not stat.S_ISREG(info.st_mode):
             raise InputError(path, "aliases file is not a regular file")
         if info.st_size > MAX_ALIASES_BYTES:
-            raise InputError(path, f"aliases file is {info.st_size / 1e6:.1f} MB, over the {MAX_ALIASES_BYTES // 2**20} MiB limit")
+            raise InputError(path, f"aliases file is {info.st_size / 1e6:.1f} MB, "
+                                   f"over the {MAX_ALIASES_BYTES // 2**20} MiB limit")
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, f"cannot read aliases file ({error})") from None
@@ -114,8 +115,9 @@ def check_shape(path: str, text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise InputError(path, f"line {event.start_mark.line + 1}: YAML anchors and aliases (&, *) are not allowed in "
-                                   "an aliases file (a few lines of them can stand for millions of names); write each name out")
+            raise InputError(path, f"line {event.start_mark.line + 1}: YAML anchors and aliases (&, *) are not allowed "
+                                   "in an aliases file (a few lines of them can stand for millions of names); "
+                                   "write each name out")
         depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
         if depth > MAX_YAML_DEPTH:
             raise InputError(path, f"line {event.start_mark.line + 1}: YAML nested over {MAX_YAML_DEPTH} deep; an aliases "
