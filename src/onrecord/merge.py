@@ -21,7 +21,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
@@ -194,10 +194,18 @@ def join(db: sqlite3.Connection, column: str, article_ids: list[str]) -> None:
                    [groups[0], *groups[1:]])
 
 
+def story_window(published: str) -> tuple[str, str]:
+    """The first and last day (ISO dates) of articles about the same event as one published then."""
+    around = date.fromisoformat(published[:10])
+    return (around - timedelta(days=STORY_DAYS)).isoformat(), (around + timedelta(days=STORY_DAYS)).isoformat()
+
+
 def close_in_time(first: str | None, second: str | None) -> bool:
+    """Undated articles are close to all."""
     if not first or not second:
         return True
-    return abs((date.fromisoformat(first[:10]) - date.fromisoformat(second[:10])).days) <= STORY_DAYS
+    low, high = story_window(first)
+    return low <= second[:10] <= high
 
 
 def link_stored_articles(db: sqlite3.Connection) -> None:
@@ -253,12 +261,30 @@ def best_match(norm: str, candidates: Iterable[tuple[int, str]]) -> int | None:
 
 
 def join_stories_of_statement(db: sqlite3.Connection, merged: int, statement_id: int, published: str | None) -> None:
+    """The article joins the story of every report of the statement within STORY_DAYS of it (an undated
+    report, or one of an undated article, is close to all). One report stands for each day: that day's
+    reports are in one story already, so the cost is bounded by the days, not by the reports."""
     article_id = db.execute("SELECT article_id FROM statements WHERE id = ?", (statement_id,)).fetchone()[0]
-    others = db.execute("SELECT DISTINCT a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
-                        " WHERE s.merged_id = ? AND a.id != ?", (merged, article_id)).fetchall()
-    related = [other for other, day in others if close_in_time(published, day)]
+    day = (published or "")[:10]
+    if day:
+        rows = db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND (day = '' OR day BETWEEN ? AND ?)",
+                          (merged, *story_window(day))).fetchall()
+    else:
+        rows = db.execute("SELECT article_id FROM statement_days WHERE merged_id = ?", (merged,)).fetchall()
+    related = [row[0] for row in rows if row[0] != article_id]
     if related:
         join(db, "story", [article_id, *related])
+    db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)", (merged, day, article_id))
+
+
+def join_days(db: sqlite3.Connection, merged: int, other: int) -> None:
+    """The reports of ``other`` become reports of ``merged``: a day both were reported on is then one story."""
+    for day, article_id in db.execute("SELECT day, article_id FROM statement_days WHERE merged_id = ?", (other,)).fetchall():
+        row = db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND day = ?", (merged, day)).fetchone()
+        if row is None:
+            db.execute("INSERT INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)", (merged, day, article_id))
+        else:
+            join(db, "story", [row[0], article_id])
 
 
 # --- one person per name ---
@@ -296,12 +322,13 @@ def majority_gender(counts: dict[str, int]) -> str | None:
 
 def note_genders(db: sqlite3.Connection, people: set[int]) -> None:
     for person in people:
-        counts = dict(db.execute("SELECT speaker_gender, count(*) FROM statements WHERE person_id = ? AND speaker_gender"
-                                 " IS NOT NULL GROUP BY speaker_gender", (person,)).fetchall())
+        female, male = db.execute("SELECT female, male FROM people WHERE id = ?", (person,)).fetchone()
+        counts = {gender: count for gender, count in (("female", female), ("male", male)) if count}
         db.execute("UPDATE people SET gender = ? WHERE id = ?", (majority_gender(counts), person))
 
 
-def unlink_article(db: sqlite3.Connection, text: str, published: str | None, named: list, merged: list[int]) -> None:
+def unlink_article(db: sqlite3.Connection, article_id: str, text: str, published: str | None, named: list,
+                   merged: list[int]) -> None:
     """Take back what an article's statements, already deleted, added: one use of each name it gave a
     person, one article of each role written before those names, and its wording of merged statements
     (those left with no statement go; the others keep their fullest remaining wording)."""
@@ -317,6 +344,10 @@ def unlink_article(db: sqlite3.Connection, text: str, published: str | None, nam
         if not remaining:
             db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
             continue
+        db.execute("DELETE FROM statement_days WHERE merged_id = ? AND article_id = ?", (merged_id, article_id))
+        db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id)"
+                   " SELECT s.merged_id, coalesce(substr(a.published, 1, 10), ''), min(a.id)"
+                   " FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ? GROUP BY 2", (merged_id,))
         person = db.execute("SELECT coalesce(person_id, 0) FROM merged_statements WHERE id = ?", (merged_id,)).fetchone()[0]
         quote = max(remaining, key=lambda q: len(normalise_quote(q) or q.strip()))
         db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (quote, normalise_quote(quote) or quote.strip(), merged_id))
@@ -388,6 +419,7 @@ def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
                            [(person, f, merged) for f in quote_fingerprints(norm)])
         else:
             db.execute("UPDATE statements SET merged_id = ? WHERE merged_id = ?", (same, merged))
+            join_days(db, same, merged)
             db.execute("DELETE FROM merged_statements WHERE id = ?", (merged,))
     db.execute("DELETE FROM person_names WHERE person_id = ?", (other,))
     db.execute("DELETE FROM person_roles WHERE person_id = ?", (other,))

@@ -6,12 +6,14 @@ version on, inside a transaction. WAL mode lets readers query while one writer i
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from . import merge
 from .errors import NotFound, OnRecordError
@@ -142,10 +144,78 @@ MIGRATIONS = [
     ALTER TABLE statements ADD COLUMN speaker_gender TEXT CHECK (speaker_gender IN ('female', 'male'));
     ALTER TABLE people ADD COLUMN gender TEXT;
     """,
+    # 4: one report per day of each merged statement. All of a day's reports are in one story, so a new report
+    # joins the stories of the days near its own rather than of every earlier report (a statement quoted by
+    # 50,000 articles costs each of them as little as one quoted twice).
+    """
+    CREATE TABLE statement_days (
+        merged_id INTEGER NOT NULL REFERENCES merged_statements(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,  -- the article's date, '' when undated
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        PRIMARY KEY (merged_id, day)
+    ) WITHOUT ROWID;
+    INSERT INTO statement_days (merged_id, day, article_id)
+        SELECT s.merged_id, coalesce(substr(a.published, 1, 10), ''), min(a.id)
+        FROM statements s JOIN articles a ON a.id = s.article_id
+        WHERE s.merged_id IS NOT NULL GROUP BY 1, 2;
+
+    -- How many statements give each person as a woman or a man, kept by triggers, so the person's gender
+    -- (the majority) is read, not counted again over all their statements, at every new article.
+    ALTER TABLE people ADD COLUMN female INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE people ADD COLUMN male INTEGER NOT NULL DEFAULT 0;
+    UPDATE people SET
+        female = (SELECT count(*) FROM statements WHERE person_id = people.id AND speaker_gender = 'female'),
+        male = (SELECT count(*) FROM statements WHERE person_id = people.id AND speaker_gender = 'male');
+    CREATE TRIGGER statements_gender_insert AFTER INSERT ON statements BEGIN
+        UPDATE people SET female = female + (ifnull(new.speaker_gender, '') = 'female'),
+                          male = male + (ifnull(new.speaker_gender, '') = 'male') WHERE id = new.person_id;
+    END;
+    CREATE TRIGGER statements_gender_delete AFTER DELETE ON statements BEGIN
+        UPDATE people SET female = female - (ifnull(old.speaker_gender, '') = 'female'),
+                          male = male - (ifnull(old.speaker_gender, '') = 'male') WHERE id = old.person_id;
+    END;
+    CREATE TRIGGER statements_gender_update AFTER UPDATE OF person_id, speaker_gender ON statements BEGIN
+        UPDATE people SET female = female - (ifnull(old.speaker_gender, '') = 'female'),
+                          male = male - (ifnull(old.speaker_gender, '') = 'male') WHERE id = old.person_id;
+        UPDATE people SET female = female + (ifnull(new.speaker_gender, '') = 'female'),
+                          male = male + (ifnull(new.speaker_gender, '') = 'male') WHERE id = new.person_id;
+    END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-# Work a migration needs beyond SQL: version 2 links the articles already stored.
+# Work a migration needs beyond SQL: version 2 links the articles already stored. It runs today's linking
+# code, so it runs once every migration's SQL has made today's schema.
 BACKFILLS = {2: merge.link_stored_articles}
+
+
+BUSY_SECONDS = 30  # how long a connection waits for another process's lock before giving up
+
+
+def use_wal(db: sqlite3.Connection) -> None:
+    """Switch a store to WAL. The switch needs a lock SQLite's busy timeout does not wait for, so processes
+    opening a new store at once retry here rather than fail with "database is locked"."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def store_uri(path: str, readonly: bool) -> str:
+    """The SQLite URI of a store, its path quoted ('#' and '?' are legal in file names). Readers of a WAL store
+    need its shared-memory file beside it; in a folder nobody may write to (a read-only filesystem or copy) that
+    file cannot be made, so the store is opened as immutable, which it is there, unless a log holds unmerged writes."""
+    resolved = Path(path).resolve()
+    mode = "rwc"
+    if readonly:
+        log = resolved.with_name(resolved.name + "-wal")
+        unmerged = log.exists() and log.stat().st_size > 0
+        mode = "ro" if os.access(resolved.parent, os.W_OK) or unmerged else "ro&immutable=1"
+    return f"file:{quote(str(resolved))}?mode={mode}"
 
 
 @dataclass(frozen=True)
@@ -169,13 +239,13 @@ class Store:
         if readonly and not Path(self.path).exists():
             raise OnRecordError(f"{self.path}: no such store (run `onrecord ingest` first)")
         try:
-            uri = f"file:{Path(self.path).resolve()}?mode={'ro' if readonly else 'rwc'}"
+            uri = store_uri(self.path, readonly)
             # A web request opens its store in one worker thread and uses it in another, one after the other.
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30, check_same_thread=False)
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_SECONDS, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA foreign_keys = ON")
             if not readonly:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                use_wal(self.db)
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB: linking reads keys and sketches all over the store
             self.check_and_migrate(readonly)
@@ -207,13 +277,17 @@ class Store:
             self.migrate(version)
 
     def migrate(self, version: int) -> None:
+        """Upgrade from ``version``, read again under the write lock: of two processes opening a new store at
+        once, the second waits for the first and then finds nothing left to do."""
         with self.transaction():
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for script in MIGRATIONS[version:]:
                 for statement in split_script(script):
                     self.db.execute(statement)
+            for number in range(version + 1, SCHEMA_VERSION + 1):
                 if number in BACKFILLS:
                     BACKFILLS[number](self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def whole_or_nothing(self) -> Iterator[None]:
@@ -280,7 +354,7 @@ class Store:
                                 " AND person_id IS NOT NULL", (article.id,)).fetchall()
         merged = [row[0] for row in self.db.execute("SELECT DISTINCT merged_id FROM statements WHERE article_id = ?", (article.id,))]
         self.db.execute("DELETE FROM statements WHERE article_id = ?", (article.id,))
-        merge.unlink_article(self.db, article.text, article.published, named, [m for m in merged if m is not None])
+        merge.unlink_article(self.db, article.id, article.text, article.published, named, [m for m in merged if m is not None])
         self.add_statements(article, statements, roles)
         merge.drop_people_without_statements(self.db, {person for person, _, _ in named})
 

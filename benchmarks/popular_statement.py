@@ -1,0 +1,70 @@
+"""Write time per report of one statement quoted by many articles: must stay flat as the reports grow.
+
+    python benchmarks/popular_statement.py [--reports 1000 10000 50000]
+
+A president's line is reported by tens of thousands of articles. Each article here is different
+(random words, so no two are copies), dated over one year, and reports the same quotation by the
+same person. Sketches are made before the clock starts, as the ingest workers make them; what is
+timed is the writer: storing the article and linking its statement (merged statement, story). For
+each size the figure is the time per report of the last 1,000 reports written before the store
+held that many, so a cost that grows with earlier reports shows as a rising figure.
+"""
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from onrecord.merge import sketch
+from onrecord.model import Article, Statement
+from onrecord.read import article_id
+from onrecord.store import Store
+
+WINDOW = 1000
+SPEAKER = "Marta Ollendorf"
+QUOTE = "We will not raise the levy on small harbours this year or the next"
+WORDS = ("harbour council ferry budget levy vote minister plan island winter road school port fishing quota tax "
+         "market storm bridge clinic report union strike wage price grain coast rail mayor court").split()
+
+
+def article(number: int, rng: random.Random) -> tuple[Article, list[Statement]]:
+    lead = " ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + "."
+    text = f"{lead}\n\n“{QUOTE},” {SPEAKER} said on the quay. {' '.join(rng.choice(WORDS) for _ in range(40))}."
+    start = text.index(QUOTE)
+    published = (date(2024, 1, 1) + timedelta(days=rng.randrange(365))).isoformat()
+    found = Article(text, f"report-{number}", headline=None, published=published, id=article_id(text), headline_first=False)
+    statement = Statement(QUOTE, start, start + len(QUOTE), "direct", "said", SPEAKER, "person", SPEAKER, 0.9, found.id)
+    return found, [statement]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, nargs="+", default=[1000, 10000, 50000])
+    args = parser.parse_args()
+    rng = random.Random(7)
+    sizes = sorted(args.reports)
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "popular.db") as store:
+        written, figures = 0, []
+        for size in sizes:
+            while written < size:
+                batch = [article(written + i, rng) for i in range(min(WINDOW, size - written))]
+                sketches = [sketch(a.text, a.headline_first) for a, _ in batch]
+                started = time.perf_counter()
+                with store.transaction():
+                    for (found, statements), found_sketch in zip(batch, sketches):
+                        store.add(found, statements, sketch=found_sketch)
+                seconds = time.perf_counter() - started
+                written += len(batch)
+            merged = store.db.execute("SELECT count(*) FROM merged_statements").fetchone()[0]
+            figures.append({"benchmark": "popular_statement", "reports": written, "merged_statements": merged,
+                            "ms_per_report": round(1000 * seconds / len(batch), 3)})
+            print(json.dumps(figures[-1]))
+    flat = figures[-1]["ms_per_report"] / figures[0]["ms_per_report"]
+    print(json.dumps({"benchmark": "popular_statement", "growth_last_over_first": round(flat, 2)}))
+
+
+if __name__ == "__main__":
+    main()
