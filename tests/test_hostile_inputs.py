@@ -5,6 +5,7 @@ input is one InputError; the good inputs beside it are read (and, where a store 
 import gzip
 import json
 import os
+import re
 import socket
 import stat
 import tempfile
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_read import sample_pages, write_warc
 
+from onrecord.clean import unbroken_runs, without_payload
 from onrecord.errors import InputError
 from onrecord.export import SCHEMAS, load
 from onrecord.ingest import ingest
@@ -293,8 +295,20 @@ def test_a_page_with_twelve_megabytes_of_payload_keeps_its_article(nlp, kind):
     assert {s.speaker for s in statements} == {"Mira Okafor"} and len(statements) == 2
 
 
+# What unbroken_runs finds without trying every byte: the plain definition, a regex that does.
+RUN_BY_DEFINITION = re.compile(rb"(?<![^\s<>])[^\s<>]{%d,}" % BULK_BYTES)
+RUN_LENGTHS = [1, 100, BULK_BYTES // 2 - 1, BULK_BYTES // 2, BULK_BYTES - 1, BULK_BYTES, BULK_BYTES + 1, 3 * BULK_BYTES]
+
+
+@PROPERTY
+@given(pieces=st.lists(st.sampled_from(RUN_LENGTHS).map(lambda n: b"a" * n)
+                       | st.sampled_from([b" ", b"<", b">", b"\n", b"\v", b"\t", b"\xe9"]), max_size=12))
+def test_unbroken_runs_are_the_runs_of_the_definition(pieces):
+    page = b"".join(pieces)
+    assert unbroken_runs(page) == [m.span() for m in RUN_BY_DEFINITION.finditer(page)]
+
+
 def test_small_scripts_stay_for_the_metadata_they_give():
-    from onrecord.clean import without_payload
     ld = b'<script type="application/ld+json">{"datePublished": "2021-05-04"}</script>'
     assert without_payload(ld) == ld
     big = b"<SCRIPT>" + b"x = 1; " * BULK_BYTES + b"</script>"
