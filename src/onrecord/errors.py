@@ -23,3 +23,7 @@ class ModelError(OnRecordError):
 
 class NotFound(OnRecordError):
     """The store holds no article, person, statement or story by that id."""
+
+
+class InvalidSearch(OnRecordError):
+    """A full-text query SQLite cannot parse; the message quotes the query and nothing of the store."""

@@ -10,13 +10,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from . import merge
-from .errors import NotFound, OnRecordError
+from .errors import InvalidSearch, NotFound, OnRecordError
 from .model import Article, Statement
 from .names import person_key
 
@@ -430,13 +430,8 @@ class Store:
         return self.searched(sql, params, where.search)
 
     def searched(self, sql: str, params: list, search: str | None) -> list[sqlite3.Row]:
-        try:
-            return self.db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as error:
-            if search:  # the only part of the query a user writes
-                raise OnRecordError(f"search {search!r} is not a valid full-text query ({error}); "
-                                    'put a phrase in double quotes: --search \'"tax cuts"\'') from None
-            raise
+        check_search(search)
+        return self.db.execute(sql, params).fetchall()
 
     def apply_aliases(self, entries: list) -> int:
         with self.transaction():
@@ -616,6 +611,20 @@ def segments(text: str, statements: list, colours: int) -> tuple[list[Segment], 
         at = s["end"]
     pieces.append(Segment(text[at:]))
     return pieces, by_speaker
+
+
+def check_search(search: str | None) -> None:
+    """Refuse a full-text query SQLite cannot parse. It is tried on an empty table of the store's columns, so
+    a failing store (a disk error, a locked file) is never reported as the user's mistake."""
+    if not search:
+        return
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute("CREATE VIRTUAL TABLE statements_fts USING fts5(quote)")
+        try:
+            db.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (search,)).fetchall()
+        except sqlite3.Error as error:
+            raise InvalidSearch(f"search {search!r} is not a valid full-text query ({error}); "
+                                'put a phrase in double quotes: "tax cuts"') from None
 
 
 def split_script(script: str) -> list[str]:
