@@ -330,25 +330,30 @@ def article_row(ident: str, text: str) -> dict:
     return {"id": ident, "source": f"{ident}.txt", "text": text, "headline": None}
 
 
-def test_parquet_articles_over_the_limits_are_refused_one_line_each_and_the_rest_loaded(tmp_path):
+@pytest.mark.parametrize("layout", ["export", "spark"])
+def test_parquet_articles_over_the_limits_are_refused_one_line_each_and_the_rest_loaded(tmp_path, layout):
     folder = tmp_path / "tables"
     folder.mkdir()
     huge = "x " * (3 * 1024 * 1024)  # 6 MiB in a row group of its own: refused from the metadata, never read
     long = "word " * (MAX_ARTICLE_CHARS // 5 + 1)  # within its group's bytes, over the characters: refused on its own
-    write_articles(folder / "articles.parquet", [
-        [article_row("a1", ARTICLE)],
-        [article_row("huge", huge)],
-        [article_row("a2", "Second story. " + ARTICLE), article_row("long", long), article_row("empty", None)],
-    ])
+    groups = [[article_row("a1", ARTICLE)], [article_row("huge", huge)],
+              [article_row("a2", "Second story. " + ARTICLE), article_row("long", long), article_row("empty", None)]]
+    if layout == "export":  # one file, a row group per list
+        tables = [folder / "articles.parquet"]
+        write_articles(tables[0], groups)
+    else:  # a folder of part files, as Spark writes them
+        (folder / "articles").mkdir()
+        tables = [folder / "articles" / f"part-0000{n}.snappy.parquet" for n in range(2)]
+        write_articles(tables[0], groups[:1])
+        write_articles(tables[1], groups[1:])
     pq.write_table(pa.Table.from_pylist([], schema=SCHEMAS["statements"]), folder / "statements.parquet")
     errors: list[InputError] = []
     with Store(str(tmp_path / "s.db")) as store:
         assert load(store, folder, on_error=errors.append) == (2, 0)
-    table = folder / "articles.parquet"
     assert [str(e) for e in errors] == [
-        f"{table}: articles huge: in a row group of {errors[0].reason.split()[5]} MB of text, over the limit for its 1 rows; not loaded",
-        f"{table}: articles long: text is {len(long):,} characters, over the 1,000,000 limit",
-        f"{table}: articles empty: no text",
+        f"{tables[-1]}: articles huge: in a row group of 6.3 MB of text, over the limit for its 1 rows; not loaded",
+        f"{tables[-1]}: articles long: text is {len(long):,} characters, over the 1,000,000 limit",
+        f"{tables[-1]}: articles empty: no text",
     ]
     assert stored_sources(tmp_path / "s.db") == ["a1.txt", "a2.txt"]
 

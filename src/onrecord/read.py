@@ -127,7 +127,7 @@ def folder_files(folder: str) -> Iterator[str | InputError]:
     if not files and not errors:
         errors.append(InputError(shown(folder), f"folder holds no articles ({', '.join(KNOWN_SUFFIXES)})"))
     yield from errors
-    yield from sorted(files)
+    yield from sorted(files, key=lambda path: path.split(os.sep))  # as pathlib orders paths: a folder by its name
 
 
 def file_kind(mode: int) -> str:
