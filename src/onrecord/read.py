@@ -194,10 +194,13 @@ def documents_of_file(path: str) -> Iterator[Document | InputError]:
 
 
 def read_bounded(name: str, raw: BinaryIO, limit: int) -> bytes:
+    """The file's bytes, refused from its size before reading (and by what was read, if it grew since)."""
     size = os.fstat(raw.fileno()).st_size
-    if size > limit:
+    data = raw.read(limit + 1) if size <= limit else b""
+    if size > limit or len(data) > limit:
+        size = max(size, len(data))
         raise InputError(name, f"file is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit for one article")
-    return raw.read(limit + 1)
+    return data
 
 
 def fingerprint(data: bytes | str) -> str:
