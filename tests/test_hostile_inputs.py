@@ -375,3 +375,12 @@ def test_one_ingest_over_these_inputs_prints_one_line_each_stores_the_good_and_e
     assert sorted(lines) == sorted([f"onrecord: {inputs}/pipe.txt: not a regular file (a FIFO)",
                                     "onrecord: /dev/zero: not a regular file (a character device)"])
     assert done.stdout.startswith("4 new, 0 already stored, 2 failed")
+
+
+def test_a_page_with_surrogate_references_gives_valid_unicode_metadata():
+    page = (f'<html><head><title>Levy &#xdc80; cut</title><meta name="author" content="Ana &#xD800; Ruiz">'
+            f'<link rel="canonical" href="https://example.com/a&#xdc80;b"></head><body><article><h1>Levy cut</h1>'
+            f'<p>{ARTICLE} &#xdc80;</p></article></body></html>').encode()
+    article = to_article(Document("page.html", "html", page, fingerprint(page)))
+    assert all(utf8_clean(value) for value in (article.headline, article.author, article.url, article.text))
+    assert article.author == "Ana \ufffd Ruiz"
