@@ -509,9 +509,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
     app = create_app(args.db)
     if reachable_from_network(args.host):
-        print(f"onrecord: warning: --host {args.host} exposes the store to the network: anyone who can reach this "
-              "machine can read it (use 127.0.0.1 to keep it local)", file=sys.stderr)
-    print(f"onrecord: serving {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
+        say(f"onrecord: warning: --host {args.host} exposes the store to the network: anyone who can reach this "
+            "machine can read it (use 127.0.0.1 to keep it local)")
+    say(f"onrecord: serving {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

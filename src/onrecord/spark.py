@@ -25,6 +25,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from . import merge, read
+from .cli import error_line
 from .errors import InputError
 from .export import SCHEMAS
 from .ingest import Extracted, extract_document
@@ -332,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         spark.stop()
     elapsed = time.perf_counter() - started
     for error in result["errors"]:
-        print(f"onrecord: {error}", file=sys.stderr)
+        print(error_line(str(error)), file=sys.stderr)
     print(f"read {result['read']}, failed {result['failed']}, articles {result['articles']}, "
           f"statements {result['statements']}, merged statements {result['merged']} -> {args.out} "
           f"in {elapsed:.1f} s (after the session started)")
