@@ -20,11 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_read import sample_pages, write_warc
 
+from onrecord import cli
 from onrecord.clean import unbroken_runs, without_payload
 from onrecord.errors import InputError
 from onrecord.export import SCHEMAS, load
 from onrecord.ingest import ingest
-from onrecord.limits import BULK_BYTES, MAX_ARTICLE_CHARS, MAX_LINE_BYTES
+from onrecord.limits import BULK_BYTES, MAX_ARTICLE_CHARS, MAX_LINE_BYTES, MAX_MARKUP_BYTES
 from onrecord.model import Document
 from onrecord.pipeline import extract_document
 from onrecord.read import RECORD_FIELDS, documents, fingerprint, to_article
@@ -295,6 +296,18 @@ def test_a_page_with_twelve_megabytes_of_payload_keeps_its_article(nlp, kind):
     assert {s.speaker for s in statements} == {"Mira Okafor"} and len(statements) == 2
 
 
+def test_a_page_of_more_markup_than_the_parser_may_be_given_is_one_line():
+    """Markup is parsed in C, out of the time limit's reach, so its length is bounded before parsing; the
+    limit is on what is left once the payload is cut, so a page under it with a large inline image is read."""
+    cell = '<div class="row"><span>levy</span> <a href="/x">council vote</a></div>\n'
+    page = page_with(cell * (MAX_MARKUP_BYTES // len(cell) + 1))
+    with pytest.raises(InputError, match=r"^page\.html: page holds 4\.\d MB of markup .* over the 4 MiB limit$"):
+        to_article(Document("page.html", "html", page, fingerprint(page)))
+    under = page_with(cell * 1000 + PAYLOADS["inline image"])
+    assert len(under) > MAX_MARKUP_BYTES
+    assert ARTICLE in to_article(Document("page.html", "html", under, fingerprint(under))).text
+
+
 # What unbroken_runs finds without trying every byte: the plain definition, a regex that does.
 RUN_BY_DEFINITION = re.compile(rb"(?<![^\s<>])[^\s<>]{%d,}" % BULK_BYTES)
 RUN_LENGTHS = [1, 100, BULK_BYTES // 2 - 1, BULK_BYTES // 2, BULK_BYTES - 1, BULK_BYTES, BULK_BYTES + 1, 3 * BULK_BYTES]
@@ -384,3 +397,17 @@ def test_a_page_with_surrogate_references_gives_valid_unicode_metadata():
     article = to_article(Document("page.html", "html", page, fingerprint(page)))
     assert all(utf8_clean(value) for value in (article.headline, article.author, article.url, article.text))
     assert article.author == "Ana \ufffd Ruiz"
+
+
+def test_ingest_of_tables_with_refused_articles_says_so_and_exits_1(tmp_path, capsys):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    write_articles(folder / "articles.parquet", [[article_row("a1", ARTICLE)], [article_row("huge", "x " * (3 * 1024 * 1024))]])
+    pq.write_table(pa.Table.from_pylist([], schema=SCHEMAS["statements"]), folder / "statements.parquet")
+    assert cli.main(["ingest", "--db", str(tmp_path / "s.db"), str(folder)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "huge" in line] == [
+        f"onrecord: {folder / 'articles.parquet'}: articles huge: in a row group of 6.3 MB of text, over the limit for its "
+        "1 rows; not loaded"]
+    assert f"{folder}: 1 new articles, 0 already stored, 1 refused" in err
+    assert stored_sources(tmp_path / "s.db") == ["a1.txt"]

@@ -30,12 +30,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
-
-# A newsroom's corrections file has thousands of lines. 50,000 names (people, aliases and "not" names together) is
-# ten times more and applies in about 3 s; 2 MiB holds them with long names and reads in a few seconds.
-MAX_ALIASES_BYTES = 2 * 1024 * 1024
-MAX_ALIAS_NAMES = 50_000
-MAX_YAML_DEPTH = 10  # the format needs 3: a list of entries holding lists of names
+from .limits import MAX_ALIAS_NAMES, MAX_ALIASES_BYTES, MAX_YAML_DEPTH
 
 
 @dataclass

@@ -360,9 +360,11 @@ def run_ingest(args: argparse.Namespace) -> int:
         if args.aliases:
             store.apply_aliases(load_aliases(args.aliases))
         tables = [p for p in args.paths if is_table_folder(p)]
+        refused: list[InputError] = []  # articles of the tables over the limits
         for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
-            new, already = load_tables(store, folder)
-            say(f"{folder}: {new} new articles, {already} already stored")
+            before = len(refused)
+            new, already = load_tables(store, folder, on_error=lambda error: (refused.append(error), report(error)))
+            say(f"{folder}: {new} new articles, {already} already stored, {len(refused) - before} refused")
         paths = [p for p in args.paths if p not in tables]
         if args.reprocess:
             summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
@@ -372,12 +374,12 @@ def run_ingest(args: argparse.Namespace) -> int:
             if summary.interrupted or summary.failed:
                 return 130 if summary.interrupted else 1
         if not paths:
-            return 0
+            return 1 if refused else 0
         summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
     say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
         f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
         f"{summary.rate:.1f} articles/s -> {args.db}", sys.stdout)
-    return 130 if summary.interrupted else 1 if summary.failed else 0
+    return 130 if summary.interrupted else 1 if summary.failed or refused else 0
 
 
 def ingest_progress() -> Progress:

@@ -26,9 +26,17 @@ MAX_LINE_BYTES = MAX_PAGE_BYTES
 # of this many bytes without a space or a tag (a data: URI, a base64 blob), are payload, never article
 # text: they are cut before the HTML parser runs, which cannot be stopped while it parses them.
 BULK_BYTES = 64 * 1024
+# What is left of a page once its payload is cut is parsed in C, past the reach of the time limit (20 MiB
+# of markup took 4 s): the largest news page seen leaves 0.4 MB, so ten times that is the bound.
+MAX_MARKUP_BYTES = 4 * 1024 * 1024
 # A row group of a Parquet table is read only when its text fits this: its rows at most 5 MiB each,
 # and never more than the gzip allowance in all.
 MAX_ROW_GROUP_BYTES = MIN_GZIP_ALLOWANCE
+# A newsroom's aliases file has thousands of lines. 50,000 names (people, aliases and "not" names together)
+# is ten times more and applies in about 3 s; 2 MiB holds them with long names and reads in a few seconds.
+MAX_ALIASES_BYTES = 2 * 1024 * 1024
+MAX_ALIAS_NAMES = 50_000
+MAX_YAML_DEPTH = 10  # the aliases format needs 3: a list of entries holding lists of names
 # A news article takes a tenth of a second; one that takes this long is pathological input.
 ARTICLE_SECONDS = 60.0
 

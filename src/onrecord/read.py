@@ -35,6 +35,7 @@ from .limits import (
     MAX_ARTICLE_CHARS,
     MAX_GZIP_RATIO,
     MAX_LINE_BYTES,
+    MAX_MARKUP_BYTES,
     MAX_PAGE_BYTES,
     MIN_ARTICLE_WORDS,
     MIN_GZIP_ALLOWANCE,
@@ -386,7 +387,11 @@ def checked_length(article: Article) -> Article:
 
 
 def html_article(document: Document) -> Article:
-    tree = trafilatura.load_html(without_payload(document.content))
+    markup = without_payload(document.content)
+    if len(markup) > MAX_MARKUP_BYTES:
+        raise InputError(document.source, f"page holds {len(markup) / 1e6:.1f} MB of markup once scripts and inline data "
+                                          f"are cut, over the {MAX_MARKUP_BYTES // 2**20} MiB limit")
+    tree = trafilatura.load_html(markup)
     found = None
     if tree is not None:
         found = trafilatura.bare_extraction(
