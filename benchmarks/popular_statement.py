@@ -7,7 +7,8 @@ A president's line is reported by tens of thousands of articles. Each article he
 same person. Sketches are made before the clock starts, as the ingest workers make them; what is
 timed is the writer: storing the article and linking its statement (merged statement, story). For
 each size the figure is the time per report of the last 1,000 reports written before the store
-held that many, so a cost that grows with earlier reports shows as a rising figure.
+held that many, so a cost that grows with earlier reports shows as a rising figure. `--distinct`
+is the control: the same articles, each quoting a statement of its own, so only the store grows.
 """
 
 import argparse
@@ -31,19 +32,22 @@ SYLLABLES = "ba ce di fo gu ha ke li mo nu pa re si to vu wa ye zo".split()
 WORDS = sorted({"".join(random.Random(n).choices(SYLLABLES, k=4)) for n in range(40000)})
 
 
-def article(number: int, rng: random.Random) -> tuple[Article, list[Statement]]:
+def article(number: int, rng: random.Random, distinct: bool = False) -> tuple[Article, list[Statement]]:
+    quote = " ".join(rng.choice(WORDS) for _ in range(12)).capitalize() if distinct else QUOTE
     lead = " ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + "."
-    text = f"{lead}\n\n“{QUOTE},” {SPEAKER} said on the quay. {' '.join(rng.choice(WORDS) for _ in range(40))}."
-    start = text.index(QUOTE)
+    text = f"{lead}\n\n“{quote},” {SPEAKER} said on the quay. {' '.join(rng.choice(WORDS) for _ in range(40))}."
+    start = text.index(quote)
     published = (date(2024, 1, 1) + timedelta(days=rng.randrange(365))).isoformat()
     found = Article(text, f"report-{number}", headline=None, published=published, id=article_id(text), headline_first=False)
-    statement = Statement(QUOTE, start, start + len(QUOTE), "direct", "said", SPEAKER, "person", SPEAKER, 0.9, found.id)
+    statement = Statement(quote, start, start + len(quote), "direct", "said", SPEAKER, "person", SPEAKER, 0.9, found.id)
     return found, [statement]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--distinct", action="store_true",
+                        help="the control: every article quotes a statement of its own, so only the store's size grows")
     args = parser.parse_args()
     rng = random.Random(7)
     sizes = sorted(args.reports)
@@ -51,7 +55,7 @@ def main() -> None:
         written, figures = 0, []
         for size in sizes:
             while written < size:
-                batch = [article(written + i, rng) for i in range(min(WINDOW, size - written))]
+                batch = [article(written + i, rng, args.distinct) for i in range(min(WINDOW, size - written))]
                 sketches = [sketch(a.text, a.headline_first) for a, _ in batch]
                 started = time.perf_counter()
                 with store.transaction():
@@ -60,7 +64,7 @@ def main() -> None:
                 seconds = time.perf_counter() - started
                 written += len(batch)
             merged = store.db.execute("SELECT count(*) FROM merged_statements").fetchone()[0]
-            figures.append({"benchmark": "popular_statement", "reports": written, "merged_statements": merged,
+            figures.append({"benchmark": "popular_statement", "distinct": args.distinct, "reports": written, "merged_statements": merged,
                             "ms_per_report": round(1000 * seconds / len(batch), 3)})
             print(json.dumps(figures[-1]))
     flat = figures[-1]["ms_per_report"] / figures[0]["ms_per_report"]
