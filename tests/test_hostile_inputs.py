@@ -3,6 +3,7 @@ special files, gzip and line bombs in WARC files, bulky payload in pages, oversi
 input is one InputError; the good inputs beside it are read (and, where a store is involved, stored)."""
 
 import gzip
+import io
 import json
 import os
 import re
@@ -19,6 +20,8 @@ from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_read import sample_pages, write_warc
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from onrecord import cli
 from onrecord.clean import unbroken_runs, without_payload
@@ -253,7 +256,25 @@ def test_a_warc_header_line_longer_than_a_page_is_stopped(tmp_path, gzipped):
     append_bomb(warc, gzipped=gzipped, body_megabytes=MAX_LINE_BYTES // 2**20 + 2, header_line=True)
     errors, read = errors_and_documents(list(documents([str(warc)])))
     assert len(read) == 2
-    assert errors == [f"{warc}#3: a line runs past 20 MiB (damaged?); the rest of the file is skipped"]
+    assert errors == [f"{warc}#3: a header line runs past 20 MiB (damaged?); the rest of the file is skipped"]
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_a_page_on_one_line_over_the_page_limit_loses_only_its_record(tmp_path, gzipped):
+    """Minified pages and JSON responses are one line: the page limit refuses the record, the records after it are read."""
+    good = sample_pages(2)
+    huge = tmp_path / "huge.html"
+    huge.write_bytes(b"<html><body><p>" + b"levy " * (MAX_LINE_BYTES // 5 + 1024) + b"</p></body></html>")
+    warc = tmp_path / ("mixed.warc.gz" if gzipped else "mixed.warc")
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=gzipped)
+        for number, page in enumerate([huge, good[0], huge, good[1]]):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"http://example.com/{number}", "response",
+                                                          payload=io.BytesIO(page.read_bytes()), http_headers=headers))
+    errors, read = errors_and_documents(list(documents([str(warc)])))
+    assert [d.source.split()[0] for d in read] == [f"{warc}#2", f"{warc}#4"]
+    assert errors == [f"{warc}#1: page is over the 20 MiB limit", f"{warc}#3: page is over the 20 MiB limit"]
 
 
 def test_a_gzipped_file_without_a_known_name_is_bounded_too(tmp_path):

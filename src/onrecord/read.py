@@ -258,26 +258,6 @@ class BoundedGunzip(io.RawIOBase):
         return size
 
 
-class LineBound(io.RawIOBase):
-    """A stream that stops with a clear error when a line runs past ``limit`` bytes: for readers (warcio)
-    that hold a line whole in memory however long it is."""
-
-    def __init__(self, source: str, raw: BinaryIO, limit: int = MAX_LINE_BYTES):
-        self.source, self.raw, self.limit, self.open_line = source, raw, limit, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.raw.read1(len(buffer))  # one read: what came before a damaged end is passed on first
-        buffer[:len(data)] = data
-        newline = data.rfind(b"\n")
-        self.open_line = self.open_line + len(data) if newline < 0 else len(data) - newline - 1
-        if self.open_line > self.limit:
-            raise InputError(self.source, f"a line runs past {self.limit // 2**20} MiB (damaged?)")
-        return len(data)
-
-
 def jsonl_stream_documents(path: str, data: bytes) -> Iterator[Document | InputError]:
     """A JSONL dump given as bytes (a remote file), gzipped or not."""
     yield from jsonl_documents(path, plain(path, io.BytesIO(data)))
@@ -333,10 +313,31 @@ def json_type(value: object) -> str:
     return "null" if value is None else names.get(type(value), type(value).__name__)
 
 
+def with_bounded_header_lines(path: str, records: ArchiveIterator) -> ArchiveIterator:
+    """warcio reads each header line (WARC's and HTTP's) whole, however long: stop at MAX_LINE_BYTES. A page
+    is read in blocks, not lines, so a page on one long line is refused by the page limit, record by record."""
+    unbounded = records.reader.readline
+
+    def readline(length: int | None = None) -> bytes:
+        wanted = min(length or MAX_LINE_BYTES + 1, MAX_LINE_BYTES + 1)
+        pieces, size = [], 0  # warcio's readline(length) may stop short of a newline and of length: ask again
+        while size < wanted and not (pieces and pieces[-1].endswith(b"\n")):
+            if not (piece := unbounded(wanted - size)):
+                break
+            pieces.append(piece)
+            size += len(piece)
+        if size > MAX_LINE_BYTES:
+            raise InputError(path, f"a header line runs past {MAX_LINE_BYTES // 2**20} MiB (damaged?)")
+        return b"".join(pieces)
+
+    records.reader.readline = readline
+    return records
+
+
 def warc_stream_documents(path: str, raw: BinaryIO) -> Iterator[Document | InputError]:
     """One document per HTML response record, as web archives (Common Crawl's news crawl) hold them.
-    warcio is given the plain bytes (gzip goes through the bounded decompressor) with every line bounded."""
-    records = ArchiveIterator(LineBound(path, plain(path, raw)), block_size=WARC_BLOCK)
+    warcio is given the plain bytes (gzip goes through the bounded decompressor)."""
+    records = with_bounded_header_lines(path, ArchiveIterator(plain(path, raw), block_size=WARC_BLOCK))
     number = 1  # the record being read: a failure names it
     try:
         for record in records:
