@@ -432,3 +432,23 @@ def test_ingest_of_tables_with_refused_articles_says_so_and_exits_1(tmp_path, ca
         "1 rows; not loaded"]
     assert f"{folder}: 1 new articles, 0 already stored, 1 refused" in err
     assert stored_sources(tmp_path / "s.db") == ["a1.txt"]
+
+
+@pytest.mark.parametrize("damage", ["fifo", "not parquet"])
+def test_a_table_file_that_is_a_fifo_or_not_parquet_is_one_line(tmp_path, damage):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pylist([], schema=SCHEMAS["statements"]), folder / "statements.parquet")
+    if damage == "fifo":
+        make_fifo(folder / "articles.parquet")
+    else:
+        (folder / "articles.parquet").write_bytes(b"PAR1 this is not a table")
+    errors: list[InputError] = []
+    with Store(str(tmp_path / "s.db")) as store:
+        loading = threading.Thread(target=lambda: errors.append(load(store, folder, on_error=errors.append)), daemon=True)
+        loading.start()
+        loading.join(timeout=120)  # a FIFO opened for reading would block here forever
+        assert not loading.is_alive(), "loading the tables hung"
+    reason = "not a regular file (a FIFO)" if damage == "fifo" else "not a readable Parquet table ("
+    assert len(errors) == 2 and str(errors[0]).startswith(f"{folder / 'articles.parquet'}: {reason}")
+    assert errors[-1] == (0, 0)  # what load returned: nothing stored

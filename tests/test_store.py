@@ -1,6 +1,7 @@
 """The store under hostile conditions: opened by many processes at once, on a read-only filesystem, at an odd
 path; and stories of a statement reported many times, linked by the same rule as the Spark job's."""
 
+import random
 import subprocess
 import sys
 import tempfile
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onrecord import cli
+from onrecord.aliases import Alias
 from onrecord.merge import close_in_time, sketch
 from onrecord.model import Article, Statement
 from onrecord.read import article_id
@@ -90,24 +92,31 @@ def test_a_store_is_made_at_exactly_the_path_given(tmp_path, folder):
 
 QUOTE = "Every harbour will have its own pilot boat by the spring"
 FILLER = "ferry levy council quay storm tide budget ballot pier lighthouse cargo crane netting island".split()
-days = st.one_of(st.none(), st.integers(0, 60).map(lambda n: (date(2024, 5, 1) + timedelta(days=n)).isoformat()))
+days = st.one_of(st.none(), st.integers(0, 60).map(lambda n: (date(2024, 5, 1) + timedelta(days=n)).isoformat()),
+                 st.sampled_from(["0001-01-01", "0001-01-03", "9999-12-31", "Jan 2 2020", "2024-02-30"]))
+SPELLINGS = ["Tomas Rieck", "Tomás Riecke"]  # two people until an aliases file says they are one
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(days, min_size=1, max_size=12), st.randoms(use_true_random=False))
-def test_stories_of_a_statement_are_the_components_of_the_close_in_time_rule(published, rng):
+@given(st.lists(days, min_size=1, max_size=12), st.randoms(use_true_random=False), st.booleans())
+def test_stories_of_a_statement_are_the_components_of_the_close_in_time_rule(published, rng, aliased):
     """Articles reporting one statement are one story when a chain of reports links them, each step within
-    the story window (undated reports are close to all): what the Spark job computes pairwise, the store gets
-    from one report per day, whatever the order the articles arrive in."""
+    the story window (undated reports, or dates that are not dates, are close to all): what the Spark job
+    computes pairwise, the store gets from one report per day, whatever the order the articles arrive in,
+    and also when the statement was two people's until an aliases file joined them."""
     articles = []
     for number, day in enumerate(published):
         words = " ".join(rng.choice(FILLER) for _ in range(50))
-        articles.append(reported(f"Report {number}: {words}.\n\n“{QUOTE},” Tomas Rieck said. {words[::-1]}.", QUOTE,
-                                 "Tomas Rieck", day, f"report{number}.txt"))
+        speaker = SPELLINGS[number % 2] if aliased else SPELLINGS[0]
+        articles.append(reported(f"Report {number}: {words}.\n\n“{QUOTE},” {speaker} said. {words[::-1]}.", QUOTE,
+                                 speaker, day, f"report{number}.txt"))
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "s.db") as store:
         with store.transaction():
             for article, statements in articles:
                 store.add(article, statements, sketch=sketch(article.text, False))
+        if aliased:
+            store.apply_aliases([Alias(SPELLINGS[0], [SPELLINGS[1]])])
+        assert store.db.execute("SELECT count(*) FROM merged_statements").fetchone()[0] == 1
         story = dict(store.db.execute("SELECT id, story FROM articles").fetchall())
     expected = components([a.id for a, _ in articles],
                           [(a.id, b.id) for a, _ in articles for b, _ in articles if close_in_time(a.published, b.published)])
@@ -125,3 +134,16 @@ def components(ids: list[str], pairs: list[tuple[str, str]]) -> set[frozenset[st
     for a, b in pairs:
         parent[root(a)] = root(b)
     return {frozenset(i for i in ids if root(i) == root(j)) for j in ids}
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31", "Jan 2 2020", "2024-13-01"])
+def test_a_report_dated_at_the_calendar_s_ends_or_not_as_a_date_is_stored(tmp_path, published):
+    """The story window is clamped to the calendar; a date that is not one counts as undated."""
+    with Store(tmp_path / "s.db") as store, store.transaction():
+        for number, day in enumerate([published, published, "2024-05-01"]):
+            words = " ".join(random.Random(number).choices(FILLER, k=50))  # different enough not to be copies
+            article, statements = reported(f"Dispatch {number}: {words}. “{QUOTE},” Tomas Rieck said. {words[::-1]}.",
+                                           QUOTE, "Tomas Rieck", day, f"d{number}.txt")
+            assert store.add(article, statements, sketch=sketch(article.text, False))
+        stories = store.db.execute("SELECT count(DISTINCT story) FROM articles").fetchone()[0]
+    assert stories == (1 if published in ("Jan 2 2020", "2024-13-01") else 2)

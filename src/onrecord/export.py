@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 
 from .errors import InputError
 from .limits import MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, MAX_ROW_GROUP_BYTES
-from .model import Article, Statement, valid_unicode
+from .model import Article, Statement
+from .read import iso_date, open_input, shown
 from .store import Store
 
 STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
@@ -122,7 +123,7 @@ def load(store: Store, folder: str | Path, on_error: Callable[[InputError], None
     rows = bounded_rows(folder, "articles", "text", on_error)
     while batch := list(islice(rows, LOAD_BATCH)):
         with store.transaction():
-            added = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], row["published"],
+            added = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], iso_date(row["published"]),
                                           row["id"], row["url"], row["outlet"]), statements.get(row["id"], []))
                         for row in batch)
         new, already = new + added, already + len(batch) - added
@@ -140,25 +141,39 @@ def table_files(folder: Path, name: str) -> list[Path]:
 
 def bounded_rows(folder: Path, table: str, column: str, on_error: Callable[[InputError], None]) -> Iterator[dict]:
     """The rows of a table whose ``column`` (the text) is within the per-article limits, read in small
-    batches. A row group whose text is larger than its rows may hold is refused from its metadata, before
-    it is read (32 kB of Parquet can expand to gigabytes); a longer text is refused before it becomes a str."""
+    batches. Each file is opened only if it is a regular file; one that is not Parquet, or is damaged, is one
+    error and the rows it gave before are kept."""
     for path in table_files(folder, table):
-        source = valid_unicode(str(path))
-        tables = pq.ParquetFile(path)
-        leaf = tables.schema_arrow.names.index(column)
-        for group in range(tables.num_row_groups):
-            meta = tables.metadata.row_group(group)
-            size = meta.column(leaf).total_uncompressed_size
-            if size > min(MAX_ROW_GROUP_BYTES, meta.num_rows * MAX_ARTICLE_BYTES):
-                reason = f"in a row group of {size / 1e6:,.1f} MB of text, over the limit for its {meta.num_rows} rows; not loaded"
-                for ident in tables.read_row_group(group, columns=["id"]).column("id").to_pylist():
-                    on_error(InputError(f"{source}: {table} {ident}", reason))
-                continue
-            for batch in tables.iter_batches(batch_size=LOAD_BATCH, row_groups=[group]):
-                length = pc.fill_null(pc.utf8_length(batch.column(column)), 0)
-                fits = pc.and_(pc.greater(length, 0), pc.less_equal(length, MAX_ARTICLE_CHARS))
-                for ident, chars in zip(pc.filter(batch.column("id"), pc.invert(fits)).to_pylist(),
-                                        pc.filter(length, pc.invert(fits)).to_pylist()):
-                    reason = f"no {column}" if not chars else f"{column} is {chars:,} characters, over the {MAX_ARTICLE_CHARS:,} limit"
-                    on_error(InputError(f"{source}: {table} {ident}", reason))
-                yield from batch.filter(fits).to_pylist()
+        source = shown(str(path))
+        try:
+            with open_input(str(path)) as file:
+                yield from bounded_rows_of_file(pq.ParquetFile(file), source, table, column, on_error)
+        except InputError as error:
+            on_error(error)
+        except (pa.ArrowException, UnicodeDecodeError, OSError) as error:
+            on_error(InputError(source, f"not a readable Parquet table ({error})"))
+
+
+def bounded_rows_of_file(tables: pq.ParquetFile, source: str, table: str, column: str,
+                         on_error: Callable[[InputError], None]) -> Iterator[dict]:
+    """A row group whose text is larger than its rows may hold is refused from its metadata, before it is
+    read (32 kB of Parquet can expand to gigabytes); a longer text is refused before it becomes a str."""
+    leaf = next((i for i in range(tables.metadata.num_columns) if tables.schema.column(i).path == column), None)
+    if leaf is None:
+        raise InputError(source, f"{table} table has no column '{column}'")
+    for group in range(tables.num_row_groups):
+        meta = tables.metadata.row_group(group)
+        size = meta.column(leaf).total_uncompressed_size
+        if size > min(MAX_ROW_GROUP_BYTES, meta.num_rows * MAX_ARTICLE_BYTES):
+            reason = f"in a row group of {size / 1e6:,.1f} MB of text, over the limit for its {meta.num_rows} rows; not loaded"
+            for ident in tables.read_row_group(group, columns=["id"]).column("id").to_pylist():
+                on_error(InputError(f"{source}: {table} {ident}", reason))
+            continue
+        for batch in tables.iter_batches(batch_size=LOAD_BATCH, row_groups=[group]):
+            length = pc.fill_null(pc.utf8_length(batch.column(column)), 0)
+            fits = pc.and_(pc.greater(length, 0), pc.less_equal(length, MAX_ARTICLE_CHARS))
+            for ident, chars in zip(pc.filter(batch.column("id"), pc.invert(fits)).to_pylist(),
+                                    pc.filter(length, pc.invert(fits)).to_pylist()):
+                reason = f"no {column}" if not chars else f"{column} is {chars:,} characters, over the {MAX_ARTICLE_CHARS:,} limit"
+                on_error(InputError(f"{source}: {table} {ident}", reason))
+            yield from batch.filter(fits).to_pylist()

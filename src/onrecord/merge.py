@@ -21,7 +21,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -194,18 +194,28 @@ def join(db: sqlite3.Connection, column: str, article_ids: list[str]) -> None:
                    [groups[0], *groups[1:]])
 
 
-def story_window(published: str) -> tuple[str, str]:
-    """The first and last day (ISO dates) of articles about the same event as one published then."""
-    around = date.fromisoformat(published[:10])
-    return (around - timedelta(days=STORY_DAYS)).isoformat(), (around + timedelta(days=STORY_DAYS)).isoformat()
+def report_day(published: str | None) -> str:
+    """The day an article is dated ('2024-05-01'), the unit of the story window; '' when undated or not a date."""
+    try:
+        return date.fromisoformat((published or "")[:10]).isoformat()
+    except ValueError:
+        return ""
+
+
+def story_window(day: str) -> tuple[str, str]:
+    """The first and last day of articles about the same event as one of ``day`` (at the calendar's ends, its ends)."""
+    around = date.fromisoformat(day).toordinal()
+    first, last = max(around - STORY_DAYS, 1), min(around + STORY_DAYS, date.max.toordinal())
+    return date.fromordinal(first).isoformat(), date.fromordinal(last).isoformat()
 
 
 def close_in_time(first: str | None, second: str | None) -> bool:
     """Undated articles are close to all."""
-    if not first or not second:
+    first_day, second_day = report_day(first), report_day(second)
+    if not first_day or not second_day:
         return True
-    low, high = story_window(first)
-    return low <= second[:10] <= high
+    low, high = story_window(first_day)
+    return low <= second_day <= high
 
 
 def link_stored_articles(db: sqlite3.Connection) -> None:
@@ -261,30 +271,45 @@ def best_match(norm: str, candidates: Iterable[tuple[int, str]]) -> int | None:
 
 
 def join_stories_of_statement(db: sqlite3.Connection, merged: int, statement_id: int, published: str | None) -> None:
-    """The article joins the story of every report of the statement within STORY_DAYS of it (an undated
-    report, or one of an undated article, is close to all). One report stands for each day: that day's
-    reports are in one story already, so the cost is bounded by the days, not by the reports."""
+    """The article joins the story of every report of the statement within the story window of it."""
     article_id = db.execute("SELECT article_id FROM statements WHERE id = ?", (statement_id,)).fetchone()[0]
-    day = (published or "")[:10]
-    if day:
-        rows = db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND (day = '' OR day BETWEEN ? AND ?)",
-                          (merged, *story_window(day))).fetchall()
-    else:
-        rows = db.execute("SELECT article_id FROM statement_days WHERE merged_id = ?", (merged,)).fetchall()
-    related = [row[0] for row in rows if row[0] != article_id]
+    add_report(db, merged, report_day(published), article_id)
+
+
+def add_report(db: sqlite3.Connection, merged: int, day: str, article_id: str) -> None:
+    """One report stands for each day a statement was reported on: that day's reports are in one story
+    already, so joining the days around ``day`` costs the same however many reports there are."""
+    related = [other for other in reports_near(db, merged, day) if other != article_id]
     if related:
         join(db, "story", [article_id, *related])
     db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)", (merged, day, article_id))
 
 
+def reports_near(db: sqlite3.Connection, merged: int, day: str) -> list[str]:
+    """An article for each day within the story window of ``day`` the statement was reported on (undated: all)."""
+    if not day:
+        return [row[0] for row in db.execute("SELECT article_id FROM statement_days WHERE merged_id = ?", (merged,))]
+    return [row[0] for row in db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND"
+                                         " (day = '' OR day BETWEEN ? AND ?)", (merged, *story_window(day)))]
+
+
+def index_report_days(db: sqlite3.Connection) -> None:
+    """statement_days for the statements of a store made before it (schema 4), each day's reports joined into
+    one story (aliases applied before could have left them apart)."""
+    days: dict[tuple[int, str], list[str]] = {}
+    for merged, article_id, published in db.execute(
+            "SELECT s.merged_id, a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.merged_id IS NOT NULL ORDER BY a.id").fetchall():
+        days.setdefault((merged, report_day(published)), []).append(article_id)
+    for (merged, day), articles in days.items():
+        join(db, "story", sorted(set(articles)))
+        db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)", (merged, day, articles[0]))
+
+
 def join_days(db: sqlite3.Connection, merged: int, other: int) -> None:
-    """The reports of ``other`` become reports of ``merged``: a day both were reported on is then one story."""
+    """The reports of ``other`` become reports of ``merged``, each joining the stories within its window."""
     for day, article_id in db.execute("SELECT day, article_id FROM statement_days WHERE merged_id = ?", (other,)).fetchall():
-        row = db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND day = ?", (merged, day)).fetchone()
-        if row is None:
-            db.execute("INSERT INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)", (merged, day, article_id))
-        else:
-            join(db, "story", [row[0], article_id])
+        add_report(db, merged, day, article_id)
 
 
 # --- one person per name ---
@@ -345,9 +370,10 @@ def unlink_article(db: sqlite3.Connection, article_id: str, text: str, published
             db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
             continue
         db.execute("DELETE FROM statement_days WHERE merged_id = ? AND article_id = ?", (merged_id, article_id))
-        db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id)"
-                   " SELECT s.merged_id, coalesce(substr(a.published, 1, 10), ''), min(a.id)"
-                   " FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ? GROUP BY 2", (merged_id,))
+        reports = db.execute("SELECT DISTINCT a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
+                             " WHERE s.merged_id = ? ORDER BY a.id", (merged_id,)).fetchall()
+        db.executemany("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)",
+                       [(merged_id, report_day(published), other) for other, published in reports])
         person = db.execute("SELECT coalesce(person_id, 0) FROM merged_statements WHERE id = ?", (merged_id,)).fetchone()[0]
         quote = max(remaining, key=lambda q: len(normalise_quote(q) or q.strip()))
         db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (quote, normalise_quote(quote) or quote.strip(), merged_id))

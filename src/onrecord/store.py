@@ -154,10 +154,6 @@ MIGRATIONS = [
         article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
         PRIMARY KEY (merged_id, day)
     ) WITHOUT ROWID;
-    INSERT INTO statement_days (merged_id, day, article_id)
-        SELECT s.merged_id, coalesce(substr(a.published, 1, 10), ''), min(a.id)
-        FROM statements s JOIN articles a ON a.id = s.article_id
-        WHERE s.merged_id IS NOT NULL GROUP BY 1, 2;
 
     -- How many statements give each person as a woman or a man, kept by triggers, so the person's gender
     -- (the majority) is read, not counted again over all their statements, at every new article.
@@ -185,7 +181,7 @@ MIGRATIONS = [
 SCHEMA_VERSION = len(MIGRATIONS)
 # Work a migration needs beyond SQL: version 2 links the articles already stored. It runs today's linking
 # code, so it runs once every migration's SQL has made today's schema.
-BACKFILLS = {2: merge.link_stored_articles}
+BACKFILLS = {2: merge.link_stored_articles, 4: merge.index_report_days}
 
 
 BUSY_SECONDS = 30  # how long a connection waits for another process's lock before giving up
