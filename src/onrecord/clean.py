@@ -57,8 +57,9 @@ MONTH_FIRST = re.compile(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?
 DAY_FIRST = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE)
 
 # Where a page's payload starts: elements whose contents are never article text, and comments. An
-# opening tag is looked for only so far, so a '<script' with no '>' cannot make the search quadratic.
-PAYLOAD_OPENER = re.compile(rb"<(script|style|svg|noscript|template)\b[^>]{0,4096}>|<!--", re.IGNORECASE)
+# opening tag is looked for only so far and never across another '<', so a '<script' with no '>' cannot make the
+# search quadratic; '<svg-icon>' and other custom elements are not these.
+PAYLOAD_OPENER = re.compile(rb"<(script|style|svg|noscript|template)(?=[\s/>])[^<>]{0,4096}>|<!--", re.IGNORECASE)
 # A run with no space or tag this long is a data: URI or a base64 blob, not prose.
 SEPARATORS = b" \t\n\r\f\v<>"
 SEPARATOR = re.compile(rb"[\s<>]")

@@ -216,7 +216,7 @@ def create_app(db: str) -> FastAPI:
     @app.exception_handler(OnRecordError)
     @app.exception_handler(sqlite3.Error)
     async def store_failed(request: Request, exc: Exception):
-        log.error("the store failed serving %s: %s", request.url.path, exc)
+        log.error("the store failed serving %r: %s", request.url.path, exc)
         return error(request, 503, STORE_FAILED)
 
     @app.exception_handler(HTTPException)
@@ -232,7 +232,7 @@ def create_app(db: str) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
-        log.exception("error serving %s", request.url.path)
+        log.exception("error serving %r", request.url.path)
         return error(request, 500, "internal error; the server log has the details")
 
     # --- data, shared by the API and the pages ---

