@@ -38,6 +38,8 @@ def runs(quick: bool) -> list[tuple[str, list[str]]]:
         ("ingest 1k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "1000"]),
         ("ingest 10k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "10000"]),
         ("grouping", [PYTHON, "grouping_scale.py", "--sizes", *sizes]),
+        ("popular statement", [PYTHON, "popular_statement.py", "--reports", *sizes[:2], "50000"]),
+        ("popular statement control", [PYTHON, "popular_statement.py", "--distinct", "--reports", *sizes[:2], "50000"]),
         ("spark", [PYTHON, "spark_scaling.py", "--limit", "200" if quick else "2000"]),
         ("serve", [PYTHON, "serve_load.py", "--seconds", "10" if quick else "20"]),
         ("hostile memory", [PYTHON, "hostile_memory.py", "--megabytes", "200"]),
