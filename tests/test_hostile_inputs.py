@@ -452,3 +452,12 @@ def test_a_table_file_that_is_a_fifo_or_not_parquet_is_one_line(tmp_path, damage
     reason = "not a regular file (a FIFO)" if damage == "fifo" else "not a readable Parquet table ("
     assert len(errors) == 2 and str(errors[0]).startswith(f"{folder / 'articles.parquet'}: {reason}")
     assert errors[-1] == (0, 0)  # what load returned: nothing stored
+
+
+def test_only_entries_named_as_articles_are_looked_at(tmp_path, good):
+    """A dangling link named as an article is reported; one that is not (a tool's link in a project folder) is not."""
+    os.symlink(tmp_path / "gone", good.parent / "tool")
+    os.symlink(tmp_path / "gone.txt", good.parent / "lost.txt")
+    errors, read = errors_and_documents(read_all_guarded([str(good.parent)]))
+    assert [d.source for d in read] == [str(good)]
+    assert len(errors) == 1 and errors[0].startswith(f"{good.parent / 'lost.txt'}: ")

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import csv
 import os
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
 from .errors import InputError
 from .limits import MAX_ALIAS_NAMES, MAX_ALIASES_BYTES, MAX_YAML_DEPTH
+from .read import open_input
 
 
 @dataclass
@@ -51,15 +50,15 @@ def load_aliases(path: str) -> list[Alias]:
 
 
 def read_bounded(path: str) -> str:
-    """The file's text, if it is a regular file (a FIFO would hang the read) within MAX_ALIASES_BYTES."""
+    """The file's text, opened only if it is a regular file (a FIFO would hang the read) and within MAX_ALIASES_BYTES."""
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(path, "aliases file is not a regular file")
-        if info.st_size > MAX_ALIASES_BYTES:
-            raise InputError(path, f"aliases file is {info.st_size / 1e6:.1f} MB, "
+        with open_input(path) as file:
+            size = os.fstat(file.fileno()).st_size
+            data = file.read(MAX_ALIASES_BYTES + 1) if size <= MAX_ALIASES_BYTES else b""
+        if size > MAX_ALIASES_BYTES or len(data) > MAX_ALIASES_BYTES:
+            raise InputError(path, f"aliases file is {max(size, len(data)) / 1e6:.1f} MB, "
                                    f"over the {MAX_ALIASES_BYTES // 2**20} MiB limit")
-        return Path(path).read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, f"cannot read aliases file ({error})") from None
 

@@ -114,8 +114,9 @@ def folder_files(folder: str) -> Iterator[str | InputError]:
         for entry in entries:
             try:
                 mode = os.stat(entry.path).st_mode
-            except OSError as error:
-                errors.append(InputError(shown(entry.path), os_reason(error)))
+            except OSError as error:  # a link leading nowhere or round in a loop: a problem only if named as an article
+                if format_by_name(entry.name):
+                    errors.append(InputError(shown(entry.path), os_reason(error)))
                 continue
             if stat.S_ISDIR(mode):
                 pending.append(entry.path)
