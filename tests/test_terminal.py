@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from onrecord import cli
-from onrecord.cli import json_line, main, terminal_safe
+from onrecord.cli import main
+from onrecord.terminal import json_line, terminal_safe
 from onrecord.export import csv_row
 from onrecord.model import Article, Statement
 from onrecord.store import Store

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onrecord import cli
+from onrecord.model import Article
 from onrecord.serve import create_app, http_url, reachable_from_network
 from onrecord.store import Store
 
@@ -292,3 +293,17 @@ def test_web_serve_warns_when_the_store_is_reachable_from_the_network(db, monkey
     lines = capsys.readouterr().err.splitlines()
     warnings = [line for line in lines if "exposes the store to the network" in line]
     assert len(warnings) == (1 if exposed else 0) and all(line.startswith("onrecord: ") for line in lines)
+
+
+def test_web_an_id_prefix_of_several_articles_is_a_400_quoting_it(tmp_path):
+    db = tmp_path / "two.db"
+    with Store(db) as store, store.transaction():
+        for number in (1, 2):
+            text = f"Report {number} on the harbour levy, long enough to stand as an article of its own."
+            store.add(Article(text, f"r{number}.txt", id=f"abcd000{number}", headline_first=False), [])
+    client = TestClient(create_app(str(db)))
+    for path in ("/article/abcd", "/api/articles/abcd"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "abcd" in response.text and "names more than one article" in response.text and str(tmp_path) not in response.text
+        assert_secured(response, path)

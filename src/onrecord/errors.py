@@ -25,5 +25,13 @@ class NotFound(OnRecordError):
     """The store holds no article, person, statement or story by that id."""
 
 
-class InvalidSearch(OnRecordError):
-    """A full-text query SQLite cannot parse; the message quotes the query and nothing of the store."""
+class BadRequest(OnRecordError):
+    """A question the store cannot answer as asked; the message quotes the question and nothing of the store."""
+
+
+class InvalidSearch(BadRequest):
+    """A full-text query SQLite cannot parse."""
+
+
+class AmbiguousId(BadRequest):
+    """An id prefix shared by several articles."""

@@ -28,7 +28,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import InvalidSearch, NotFound, OnRecordError
+from .errors import BadRequest, NotFound, OnRecordError
 from .store import QuoteFilter, Store, segments
 
 HERE = FilePath(__file__).parent
@@ -134,15 +134,6 @@ class OnRecordApp(FastAPI):
         return with_security_headers(answering_head(super().build_middleware_stack()))
 
 
-class Refused(Exception):
-    """A request the store cannot answer as asked; the message is built from the request alone."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 def named_in_path(request: Request) -> str:
     """What the path asked for, in the client's words: 'person 999'."""
     return " ".join(f"{NAMED_BY.get(key, key)} {value}" for key, value in request.path_params.items()) or "page"
@@ -205,12 +196,8 @@ def create_app(db: str) -> FastAPI:
     async def not_found(request: Request, exc: NotFound):
         return error(request, 404, f"no {named_in_path(request)}")
 
-    @app.exception_handler(Refused)
-    async def refused(request: Request, exc: Refused):
-        return error(request, exc.status, exc.message)
-
-    @app.exception_handler(InvalidSearch)
-    async def invalid_search(request: Request, exc: InvalidSearch):
+    @app.exception_handler(BadRequest)
+    async def bad_request(request: Request, exc: BadRequest):
         return error(request, 400, str(exc))
 
     @app.exception_handler(OnRecordError)
@@ -265,12 +252,7 @@ def create_app(db: str) -> FastAPI:
         return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports}
 
     def article(s: Store, article_id: str) -> dict:
-        try:
-            found = s.article(article_id)
-        except NotFound:
-            raise
-        except OnRecordError:  # the only other refusal of a read: a prefix shared by several articles
-            raise Refused(400, f"{article_id!r} names more than one article; give more of its id") from None
+        found = s.article(article_id)
         return {"article": {k: found[k] for k in found.keys() if k not in ("ingested_at",)},
                 "statements": [dict(r) for r in s.statements_of(found["id"])]}
 

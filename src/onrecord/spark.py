@@ -24,12 +24,12 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from . import merge, read
-from .cli import Parser, error_line
 from .errors import InputError
 from .export import SCHEMAS
 from .ingest import Extracted, extract_document
 from .model import Document, Statement
 from .names import loose_key, person_key
+from .terminal import Parser, error_line
 
 MAX_KEY_ARTICLES = merge.MAX_KEY_ARTICLES
 

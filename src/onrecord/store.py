@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import merge
-from .errors import InvalidSearch, NotFound, OnRecordError
+from .errors import AmbiguousId, InvalidSearch, NotFound, OnRecordError
 from .model import Article, Statement
 from .names import person_key
 
@@ -516,7 +516,7 @@ class Store:
         if not rows:
             raise NotFound(f"no article with id {id_prefix!r} in {self.path}")
         if len(rows) > 1:
-            raise OnRecordError(f"{id_prefix!r} names more than one article; give more of its id")
+            raise AmbiguousId(f"{id_prefix!r} names more than one article; give more of its id")
         return rows[0]
 
     def statements_of(self, article_id: str) -> list[sqlite3.Row]:
