@@ -461,3 +461,12 @@ def test_only_entries_named_as_articles_are_looked_at(tmp_path, good):
     errors, read = errors_and_documents(read_all_guarded([str(good.parent)]))
     assert [d.source for d in read] == [str(good)]
     assert len(errors) == 1 and errors[0].startswith(f"{good.parent / 'lost.txt'}: ")
+
+
+def test_the_spark_job_lists_local_folders_as_ingest_does(tmp_path, good):
+    """What a folder holds that cannot be read is one error line in the Spark job too, beside the good files."""
+    from onrecord.spark import expand_local
+
+    fifo = make_fifo(tmp_path / "pipe.txt")
+    files, errors = expand_local(str(tmp_path))
+    assert files == [str(good)] and [str(e) for e in errors] == [f"{fifo}: not a regular file (a FIFO)"]

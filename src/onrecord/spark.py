@@ -73,7 +73,7 @@ def documents_of_rows(rows: Iterable) -> Iterator[Document | InputError]:
 def input_documents(spark: SparkSession, inputs: list[str], partitions: int):
     """An RDD of Documents or InputErrors, one partition per file where the files allow."""
     sc = spark.sparkContext
-    local, remote, parquet = [], [], []
+    local, remote, parquet, unreadable = [], [], [], []
     for path in inputs:
         if path.lower().endswith((".paths", ".manifest")):
             listed = [line.strip() for line in sc.textFile(path).collect() if line.strip()]
@@ -83,8 +83,10 @@ def input_documents(spark: SparkSession, inputs: list[str], partitions: int):
         elif "://" in path and not path.startswith("file://"):
             remote.append(path)
         else:
-            local.extend(str(p) for p in expand_local(path))
-    parts = []
+            files, errors = expand_local(path)
+            local.extend(files)
+            unreadable.extend(errors)
+    parts = [sc.parallelize(unreadable, 1)] if unreadable else []
     if local:
         parts.append(sc.parallelize(local, max(len(local), 1)).mapPartitions(documents_of_files))
     if remote:
@@ -95,9 +97,10 @@ def input_documents(spark: SparkSession, inputs: list[str], partitions: int):
     return rdd.repartition(partitions) if partitions else rdd
 
 
-def expand_local(path: str) -> list[str]:
-    found = [p for p in read.expand_paths([path]) if isinstance(p, str)]
-    return found or [path]
+def expand_local(path: str) -> tuple[list[str], list[InputError]]:
+    """The files a local path names, and what could not be used on the way (as ingest reports it)."""
+    found = list(read.expand_paths([path]))
+    return [p for p in found if isinstance(p, str)], [e for e in found if isinstance(e, InputError)]
 
 
 # --- extraction: the per-article function of `onrecord ingest` ---
