@@ -62,7 +62,7 @@ DAY_FIRST = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in MONTHS) + r"
 PAYLOAD_OPENER = re.compile(rb"<(script|style|svg|noscript|template)(?=[\s/>])[^<>]{0,4096}>|<!--", re.IGNORECASE)
 # A run with no space or tag this long is a data: URI or a base64 blob, not prose.
 SEPARATORS = b" \t\n\r\f\v<>"
-SEPARATOR = re.compile(rb"[\s<>]")
+SEPARATOR = re.compile(b"[" + re.escape(SEPARATORS) + b"]")
 
 
 def without_payload(page: bytes) -> bytes:
