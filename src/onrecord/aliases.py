@@ -22,14 +22,13 @@ MAX_ALIAS_NAMES.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass, field
 
 import yaml
 
 from .errors import InputError
 from .limits import MAX_ALIAS_NAMES, MAX_ALIASES_BYTES, MAX_YAML_DEPTH
-from .read import open_input
+from .read import open_input, read_bounded
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Alias:
 
 
 def load_aliases(path: str) -> list[Alias]:
-    text = read_bounded(path)
+    text = read_text(path)
     entries = from_yaml(path, text) if path.lower().endswith((".yaml", ".yml")) else from_csv(path, text)
     names = sum(1 + len(entry.aliases) + len(entry.apart) for entry in entries)
     if names > MAX_ALIAS_NAMES:
@@ -49,16 +48,11 @@ def load_aliases(path: str) -> list[Alias]:
     return merged_by_name(entries)
 
 
-def read_bounded(path: str) -> str:
+def read_text(path: str) -> str:
     """The file's text, opened only if it is a regular file (a FIFO would hang the read) and within MAX_ALIASES_BYTES."""
     try:
         with open_input(path) as file:
-            size = os.fstat(file.fileno()).st_size
-            data = file.read(MAX_ALIASES_BYTES + 1) if size <= MAX_ALIASES_BYTES else b""
-        if size > MAX_ALIASES_BYTES or len(data) > MAX_ALIASES_BYTES:
-            raise InputError(path, f"aliases file is {max(size, len(data)) / 1e6:.1f} MB, "
-                                   f"over the {MAX_ALIASES_BYTES // 2**20} MiB limit")
-        return data.decode("utf-8")
+            return read_bounded(path, file, MAX_ALIASES_BYTES, what="aliases file", limit_of="").decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, f"cannot read aliases file ({error})") from None
 

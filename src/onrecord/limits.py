@@ -20,7 +20,8 @@ MIN_ARTICLE_WORDS = 20  # what is left of a page of links and menus once they ar
 # A gzip file may expand this much and no more: text compresses 3-10 times, a gzip bomb 1000 times.
 MAX_GZIP_RATIO = 50
 MIN_GZIP_ALLOWANCE = 256 * 1024 * 1024
-# No line of a WARC file (header or page) may run longer than a page: warcio holds a header line whole.
+# No header line of a WARC file may run longer than a page: warcio holds a header line whole (pages are
+# read in blocks and bounded by MAX_PAGE_BYTES).
 MAX_LINE_BYTES = MAX_PAGE_BYTES
 # Inside a page, the contents of a script, style, svg, noscript, template or comment this long, or a run
 # of this many bytes without a space or a tag (a data: URI, a base64 blob), are payload, never article

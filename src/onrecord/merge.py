@@ -293,13 +293,14 @@ def reports_near(db: sqlite3.Connection, merged: int, day: str) -> list[str]:
                                          " (day = '' OR day BETWEEN ? AND ?)", (merged, *story_window(day)))]
 
 
-def index_report_days(db: sqlite3.Connection) -> None:
-    """statement_days for the statements of a store made before it (schema 4), each day's reports joined into
-    one story (aliases applied before could have left them apart)."""
+def index_report_days(db: sqlite3.Connection, merged_id: int | None = None) -> None:
+    """statement_days for the reports of one merged statement, or of all (schema 4, for a store made before it),
+    each day's reports joined into one story (aliases applied before could have left them apart)."""
+    which, params = ("s.merged_id IS NOT NULL", ()) if merged_id is None else ("s.merged_id = ?", (merged_id,))
     days: dict[tuple[int, str], list[str]] = {}
     for merged, article_id, published in db.execute(
             "SELECT s.merged_id, a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.merged_id IS NOT NULL ORDER BY a.id").fetchall():
+            f" WHERE {which} ORDER BY a.id", params).fetchall():
         days.setdefault((merged, report_day(published)), []).append(article_id)
     for (merged, day), articles in days.items():
         join(db, "story", sorted(set(articles)))
@@ -370,10 +371,7 @@ def unlink_article(db: sqlite3.Connection, article_id: str, text: str, published
             db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
             continue
         db.execute("DELETE FROM statement_days WHERE merged_id = ? AND article_id = ?", (merged_id, article_id))
-        reports = db.execute("SELECT DISTINCT a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
-                             " WHERE s.merged_id = ? ORDER BY a.id", (merged_id,)).fetchall()
-        db.executemany("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)",
-                       [(merged_id, report_day(published), other) for other, published in reports])
+        index_report_days(db, merged_id)
         person = db.execute("SELECT coalesce(person_id, 0) FROM merged_statements WHERE id = ?", (merged_id,)).fetchone()[0]
         quote = max(remaining, key=lambda q: len(normalise_quote(q) or q.strip()))
         db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (quote, normalise_quote(quote) or quote.strip(), merged_id))

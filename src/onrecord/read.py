@@ -195,13 +195,13 @@ def documents_of_file(path: str) -> Iterator[Document | InputError]:
             yield Document(name, fmt, data, fingerprint(data))
 
 
-def read_bounded(name: str, raw: BinaryIO, limit: int) -> bytes:
+def read_bounded(name: str, raw: BinaryIO, limit: int, what: str = "file", limit_of: str = " for one article") -> bytes:
     """The file's bytes, refused from its size before reading (and by what was read, if it grew since)."""
     size = os.fstat(raw.fileno()).st_size
     data = raw.read(limit + 1) if size <= limit else b""
     if size > limit or len(data) > limit:
         size = max(size, len(data))
-        raise InputError(name, f"file is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit for one article")
+        raise InputError(name, f"{what} is {size / 1e6:.1f} MB, over the {limit // 2**20} MiB limit{limit_of}")
     return data
 
 
