@@ -28,7 +28,7 @@ from pathlib import Path
 
 from common import CORPORA
 
-from onrecord.merge import sketch
+from onrecord.link.copies import sketch
 from onrecord.model import Article
 from onrecord.read import article_id
 from onrecord.store import Store

@@ -19,7 +19,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from onrecord.merge import sketch
+from onrecord.link.copies import sketch
 from onrecord.model import Article, Statement
 from onrecord.read import article_id
 from onrecord.store import Store

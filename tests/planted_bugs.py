@@ -42,11 +42,11 @@ BUGS = [
         ("tests/test_quotes.py::test_quotes_mixed_straight_and_curly_marks_pair_up",)),
     Bug("no straight-quoted phrase inside a curly one", "quotes.py", "(nested or opens_quotation(chunk, i, singles_allowed))",
         "False", ("tests/test_quotes.py::test_quotes_mixed_straight_and_curly_marks_pair_up",)),
-    Bug("copy threshold 0.05", "merge.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.05",
+    Bug("copy threshold 0.05", "link/copies.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.05",
         ("tests/test_merge.py::test_the_copy_threshold_from_both_sides",)),
-    Bug("copy threshold 0.0", "merge.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.0",
+    Bug("copy threshold 0.0", "link/copies.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.0",
         ("tests/test_merge.py::test_the_copy_threshold_from_both_sides",)),
-    Bug("copy threshold 0.25", "merge.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.25",
+    Bug("copy threshold 0.25", "link/copies.py", "COPY_CONTAINMENT = 0.15", "COPY_CONTAINMENT = 0.25",
         ("tests/test_merge.py::test_the_copy_threshold_from_both_sides",)),
     Bug("store opened read-write per request", "serve.py", "        with Store(db, readonly=True) as opened:",
         "        with Store(db) as opened:", ("tests/test_serve.py::test_a_request_never_writes_to_the_store",)),
@@ -56,13 +56,14 @@ BUGS = [
         "<mark>{{ context.quote|safe }}</mark>", ("tests/test_serve.py::test_article_text_is_escaped_never_run_on_every_page",)),
     Bug("time limit not passed to the workers", "ingest.py", "pool.submit(extract_batch, batch, model, seconds)",
         "pool.submit(extract_batch, batch, model)", ("tests/test_ingest.py::test_the_time_limit_holds_in_every_worker",)),
-    Bug("each statement committed alone", "store.py", "            merge.link_statement(self.db, statement_id, person, s.quote, article.published)\n",
-        "            merge.link_statement(self.db, statement_id, person, s.quote, article.published)\n"
+    Bug("each statement committed alone", "store/__init__.py",
+        "            linking.link_statement(self.db, statement_id, person, s.quote, article.published, article.id)\n",
+        "            linking.link_statement(self.db, statement_id, person, s.quote, article.published, article.id)\n"
         "            self.db.execute(\"COMMIT\")\n            self.db.execute(\"BEGIN IMMEDIATE\")\n",
         ("tests/test_faults.py::test_killed_inside_a_batch_keeps_whole_articles_then_a_rerun_finishes",)),
-    Bug("reprocess takes back no name uses", "merge.py", "SET uses = max(uses - 1, 0)", "SET uses = max(uses - 0, 0)",
+    Bug("reprocess takes back no name uses", "store/linking.py", "SET uses = max(uses - 1, 0)", "SET uses = max(uses - 0, 0)",
         ("tests/test_merge.py::test_reprocessing_an_unchanged_store_changes_nothing_it_linked",)),
-    Bug("reprocess takes back no roles", "merge.py", "SET articles = articles - 1 WHERE", "SET articles = articles WHERE",
+    Bug("reprocess takes back no roles", "store/linking.py", "SET articles = articles - 1 WHERE", "SET articles = articles WHERE",
         ("tests/test_merge.py::test_reprocessing_an_unchanged_store_changes_nothing_it_linked",)),
 ]
 

@@ -71,14 +71,15 @@ def ingest_command(db, path) -> list[str]:
 # that the test chooses, not a moment a sleep happens to hit.
 KILLED_AFTER_STATEMENT = """
 import os, signal, sys
-from onrecord import cli, merge
-point, written, link = int(sys.argv.pop(1)), [0], merge.link_statement
+from onrecord import cli
+from onrecord.store import linking
+point, written, link = int(sys.argv.pop(1)), [0], linking.link_statement
 def link_then_die(*args, **kwargs):
     link(*args, **kwargs)
     written[0] += 1
     if written[0] == point:
         os.kill(os.getpid(), signal.SIGKILL)
-merge.link_statement = link_then_die
+linking.link_statement = link_then_die
 sys.exit(cli.main(sys.argv[1:]))
 """
 

@@ -33,7 +33,10 @@ def statements_of(path, nlp, seconds=60.0):
     found = list(documents([str(path)]))
     assert len(found) == 1, found
     item = found[0]
-    return item if isinstance(item, InputError) else extract_document(item, model=nlp, seconds=seconds)
+    if isinstance(item, InputError):
+        return item
+    found = extract_document(item, model=nlp, seconds=seconds)
+    return found if isinstance(found, InputError) else (found.article, found.statements)
 
 
 def assert_well_formed(text, statements):

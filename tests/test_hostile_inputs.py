@@ -312,7 +312,7 @@ def test_a_page_with_twelve_megabytes_of_payload_keeps_its_article(nlp, kind):
     page = page_with(PAYLOADS[kind])
     found = extract_document(Document("page.html", "html", page, fingerprint(page)), model=nlp, seconds=None)
     assert not isinstance(found, InputError), found
-    article, statements = found
+    article, statements = found.article, found.statements
     assert ARTICLE in article.text and article.headline == "Ferry levy to be cut"
     assert {s.speaker for s in statements} == {"Mira Okafor"} and len(statements) == 2
 

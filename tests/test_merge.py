@@ -12,7 +12,8 @@ from conftest import CORPORA, SEEDS, run_cli
 
 from onrecord.aliases import load_aliases
 from onrecord.ingest import ingest, reprocess
-from onrecord.merge import are_copies, content_of, normalise_quote, same_quote, shingle_set, sketch
+from onrecord.link.copies import are_copies, content_of, shingle_set, sketch
+from onrecord.link.statements import normalise_quote, same_quote
 from onrecord.model import Article, Statement
 from onrecord.names import person_key
 from onrecord.read import article_id

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from onrecord import cli
 from onrecord.aliases import Alias
-from onrecord.merge import close_in_time, sketch
+from onrecord.link.copies import sketch
+from onrecord.link.stories import close_in_time
 from onrecord.model import Article, Statement
 from onrecord.read import article_id
 from onrecord.store import SCHEMA_VERSION, Store

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -26,9 +28,13 @@ from .export import FORMATS as EXPORT_FORMATS
 from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
+from .display import segments
 from .model import Article, Statement
-from .store import QuoteFilter, Store, segments
+from .store import QuoteFilter, Store
 from .terminal import Parser, error_line, json_line, terminal_safe
+
+if TYPE_CHECKING:  # the pipeline loads spaCy: imported when a command needs it
+    from .pipeline import Extracted
 
 # Commands that run the pipeline import it (and spaCy, over a second) when they run; queries start fast.
 
@@ -208,7 +214,7 @@ def say(message: str, file=None) -> None:
     print(terminal_safe(message), file=file or sys.stderr)
 
 
-def extracted(paths: list[str], model: str | None, seconds: float) -> Iterator[tuple[Article, list[Statement]] | OnRecordError]:
+def extracted(paths: list[str], model: str | None, seconds: float) -> Iterator[Extracted | OnRecordError]:
     """Statements per readable file; an error for each path or file that could not be used."""
     from .parse import load_model
     from .pipeline import extract_document
@@ -228,7 +234,7 @@ def run_extract(args: argparse.Namespace) -> int:
             fail(str(result))
             failed += 1
         elif fmt == "jsonl":
-            for statement in result[1]:
+            for statement in result.statements:
                 print(json_line(statement.to_dict()))
             sys.stdout.flush()
         else:
@@ -260,7 +266,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             fail(str(result))
             failed += 1
             continue
-        article, statements = result
+        article, statements = result.article, result.statements
         scoring.score_article(report, statements, gold.get(Path(article.source).name, []))
     if args.json:
         print(json.dumps(report.scores(), indent=2))

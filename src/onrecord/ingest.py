@@ -18,26 +18,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 
-from . import pipeline
 from .errors import InputError, OnRecordError
 from .limits import ARTICLE_SECONDS
-from .merge import Sketch, sketch
-from .model import Article, Document, Statement
-from .names import roles
+from .model import Article, Document
 from .parse import load_model
+from .pipeline import Extracted, extract_document
 from .read import documents
 from .store import Store
 
 BATCH = 8  # documents sent to a worker at once: fewer round trips, little waiting at the end
-
-
-@dataclass(frozen=True)
-class Extracted:
-    fingerprint: str
-    article: Article
-    statements: list[Statement]
-    sketch: Sketch  # for finding copies: computed here, in the worker, not in the writer
-    roles: dict[str, set[str]]
 
 
 Result = Extracted | InputError
@@ -181,17 +170,7 @@ def exit_with_parent(parent: int) -> None:
 
 
 def extract_batch(batch: list[Document] | list[Article], model: str | None, seconds: float | None = ARTICLE_SECONDS) -> list[Result]:
-    return [extract_document(document, model, seconds) for document in batch]
-
-
-def extract_document(document: Document | Article, model: str | None, seconds: float | None = ARTICLE_SECONDS) -> Result:
-    extracted = pipeline.extract_document(document, model=model, seconds=seconds)
-    if isinstance(extracted, InputError):
-        return extracted
-    article, statements = extracted
-    names = {s.speaker for s in statements if s.speaker and s.speaker_type == "person"}
-    fingerprint = document.fingerprint if isinstance(document, Document) else article.id
-    return Extracted(fingerprint, article, statements, sketch(article.text, article.headline_first), roles(article.text, names))
+    return [extract_document(document, model=model, seconds=seconds) for document in batch]
 
 
 def store_results(store: Store, results: list[Result], summary: Summary, on_error: Callable[[InputError], None]) -> None:

@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 
 from . import clean, entities, parse, quotes, speakers
 from .errors import InputError, OnRecordError
 from .limits import ARTICLE_SECONDS, time_limit
+from .link.copies import Sketch, sketch
 from .model import Article, Document, Layout, Statement
+from .names import roles
 from .parse import Sentence
 from .read import to_article
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One article with all that linking it needs, computed where the article was parsed (a worker, a Spark executor)."""
+
+    fingerprint: str  # of the input it was read from (a stored article's id, when extracted again)
+    article: Article
+    statements: list[Statement]
+    sketch: Sketch  # for finding copies, from the article's layout
+    roles: dict[str, set[str]]  # the titles written before each person's full name
 
 
 def extract(text: str, *, model: str | Language | None = None, source: str = "") -> list[Statement]:
@@ -26,21 +39,32 @@ def extract(text: str, *, model: str | Language | None = None, source: str = "")
 
 def extract_article(article: Article, *, model: str | Language | None = None) -> tuple[Article, list[Statement]]:
     """The article with its metadata (headline, author, date) filled in, and its statements."""
+    found = extract_linkable(article, model=model)
+    return found.article, found.statements
+
+
+def extract_linkable(article: Article, fingerprint: str | None = None, *, model: str | Language | None = None) -> Extracted:
+    """The article, its statements, and what linking it to others needs, from one layout of its text."""
     nlp = parse.checked(model) if isinstance(model, Language) else parse.load_model(model)
     text = article.text
     layout = clean.layout(text, article.headline_first)
     quotations = quotes.find_quotations(text, layout)
     sentences = parse.sentences(nlp, text, layout, quotes.quoted_spans(quotations))
-    return with_metadata(article, layout), statements(text, layout, sentences, quotations, article.source)
+    found = statements(text, layout, sentences, quotations, article.source)
+    names = {s.speaker for s in found if s.speaker and s.speaker_type == "person"}
+    return Extracted(fingerprint or article.id, with_metadata(article, layout), found,
+                     sketch(text, spans=[(p.start, p.end) for p in layout.paragraphs]), roles(text, names))
 
 
 def extract_document(document: Document | Article, *, model: str | Language | None = None,
-                     seconds: float | None = ARTICLE_SECONDS) -> tuple[Article, list[Statement]] | InputError:
-    """Read and extract one document (or a stored article, again) within the time limit; any failure
-    is an InputError naming it."""
+                     seconds: float | None = ARTICLE_SECONDS) -> Extracted | InputError:
+    """The per-article unit of `onrecord ingest` and the Spark job: read and extract one document (or a
+    stored article, again) within the time limit; any failure is an InputError naming it."""
     try:
         with time_limit(seconds, document.source):
-            return extract_article(document if isinstance(document, Article) else to_article(document), model=model)
+            if isinstance(document, Article):
+                return extract_linkable(document, model=model)
+            return extract_linkable(to_article(document), document.fingerprint, model=model)
     except InputError as error:
         return error
     except OnRecordError:

@@ -28,8 +28,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .display import segments
 from .errors import BadRequest, NotFound, OnRecordError
-from .store import QuoteFilter, Store, segments
+from .store import QuoteFilter, Store
 
 HERE = FilePath(__file__).parent
 MAX_QUERY = 200

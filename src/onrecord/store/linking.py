@@ -1,0 +1,399 @@
+"""Linking writes: each new article linked to what the store holds, with the rules of ``onrecord.link``.
+
+The store fetches candidates with SQL, asks the rules, and writes the answer; the corpus is never
+recomputed: each article joins the groups it belongs to as it arrives. Copy groups and stories are kept
+as the connected groups of their links (named by their smallest article id), so a passage found to be
+boilerplate later takes back the links it made.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from ..link import people as people_rules
+from ..link import statements as statement_rules
+from ..link.copies import (MAX_KEY_ARTICLES, Passage, Sketch, are_copies, content_of, is_outlet_boilerplate,
+                           sketch)
+from ..link.order import report_order
+from ..link.people import majority_gender, person_for
+from ..link.statements import link_report, normalise_quote
+from ..link.stories import close_in_time, components, report_day, report_links, story_window
+from ..model import Article
+from ..names import person_key, roles
+
+# --- copies and stories ---
+
+
+def link_copies(db: sqlite3.Connection, article: Article, article_sketch: Sketch) -> set[str]:
+    """Store the sketch; link the article to every stored article it is a copy of. Returns the articles
+    whose boilerplate this article revealed (a passage of their outlet now known to be furniture)."""
+    article_id = article.id
+    db.execute("INSERT INTO article_sketches (article_id, shingles, signature) VALUES (?, ?, ?)",
+               (article_id, article_sketch.shingles, article_sketch.signature))
+    keys = sorted(set(article_sketch.keys))
+    candidates: set[str] = set()
+    for key in keys:
+        rows = db.execute("SELECT article_id FROM article_keys WHERE key = ? LIMIT ?", (key, MAX_KEY_ARTICLES + 1)).fetchall()
+        if len(rows) <= MAX_KEY_ARTICLES:
+            candidates.update(row[0] for row in rows)
+    db.executemany("INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)", [(key, article_id) for key in keys])
+    revealed = note_passages(db, article, article_sketch.passages)
+    content = lazy(lambda: content_of(article.text, article.headline_first, boilerplate_of(db, article_id)))
+    copies = [c for c in sorted(candidates)
+              if are_copies(article_sketch, stored_sketch(db, c), content, lazy(lambda c=c: stored_content(db, c)))]
+    db.execute("UPDATE articles SET copy_group = ?, story = ? WHERE id = ?", (article_id, article_id, article_id))
+    db.executemany("INSERT OR IGNORE INTO copy_pairs (article_id, other_id) VALUES (?, ?)",
+                   [tuple(sorted((article_id, c))) for c in copies])
+    if copies:
+        join(db, "copy_group", [article_id, *copies])
+        close = [c for c in copies if close_in_time(article.published, published_of(db, c))]
+        join(db, "story", [article_id, *close])
+    return revealed
+
+
+def lazy(make):
+    """``make()`` once, when first asked for."""
+    made = []
+    return lambda: made[0] if made else made.append(make()) or made[0]
+
+
+def note_passages(db: sqlite3.Connection, article: Article, found: Iterable[Passage]) -> set[str]:
+    """Record where the article's outlet printed each passage; a passage that this makes the outlet's
+    boilerplate is recorded as such, and the other articles that carry it are returned."""
+    if not article.outlet:
+        return set()
+    found = list(found)
+    db.executemany("INSERT OR IGNORE INTO outlet_passages (outlet, key, article_id, start, end) VALUES (?, ?, ?, ?, ?)",
+                   [(article.outlet, p.key, article.id, p.start, p.end) for p in found])
+    revealed: set[str] = set()
+    for key in sorted({p.key for p in found}):
+        if db.execute("SELECT 1 FROM boilerplate WHERE outlet = ? AND key = ?", (article.outlet, key)).fetchone():
+            continue
+        carriers = db.execute("SELECT DISTINCT o.article_id, a.published FROM outlet_passages o JOIN articles a"
+                              " ON a.id = o.article_id WHERE o.outlet = ? AND o.key = ?", (article.outlet, key)).fetchall()
+        if is_outlet_boilerplate(published for _, published in carriers):
+            db.execute("INSERT INTO boilerplate (outlet, key) VALUES (?, ?)", (article.outlet, key))
+            revealed.update(a for a, _ in carriers if a != article.id)
+    return revealed
+
+
+def boilerplate_of(db: sqlite3.Connection, article_id: str) -> list[Passage]:
+    """The passages of a stored article that are its outlet's boilerplate."""
+    return [Passage(start, end, key) for key, start, end in db.execute(
+        "SELECT o.key, o.start, o.end FROM outlet_passages o JOIN articles a ON a.id = o.article_id AND a.outlet = o.outlet"
+        " JOIN boilerplate b ON b.outlet = o.outlet AND b.key = o.key WHERE o.article_id = ?", (article_id,))]
+
+
+def stored_sketch(db: sqlite3.Connection, article_id: str) -> Sketch:
+    shingles, signature = db.execute("SELECT shingles, signature FROM article_sketches WHERE article_id = ?", (article_id,)).fetchone()
+    return Sketch(shingles, signature, ())
+
+
+def stored_content(db: sqlite3.Connection, article_id: str) -> str:
+    text, headline_first = db.execute("SELECT text, headline_first FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return content_of(text, bool(headline_first), boilerplate_of(db, article_id))
+
+
+def published_of(db: sqlite3.Connection, article_id: str) -> str | None:
+    return db.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+
+
+def join(db: sqlite3.Connection, column: str, article_ids: list[str]) -> None:
+    """Put the articles' groups together under the smallest id, so the result never depends on ingest order."""
+    marks = ",".join("?" * len(article_ids))
+    groups = sorted({row[0] for row in db.execute(f"SELECT {column} FROM articles WHERE id IN ({marks})", article_ids)})
+    if len(groups) > 1:
+        db.execute(f"UPDATE articles SET {column} = ? WHERE {column} IN ({','.join('?' * (len(groups) - 1))})",
+                   [groups[0], *groups[1:]])
+
+
+def unlink_boilerplate_copies(db: sqlite3.Connection, articles: set[str]) -> None:
+    """Check again, without their boilerplate, the copy links of articles whose boilerplate became known;
+    then their copy groups and stories are made again from the links that hold."""
+    for first, second in db.execute(
+            f"SELECT article_id, other_id FROM copy_pairs WHERE article_id IN ({marks(articles)}) OR other_id IN ({marks(articles)})",
+            [*sorted(articles), *sorted(articles)]).fetchall():
+        if not are_copies(stored_sketch(db, first), stored_sketch(db, second), lambda: stored_content(db, first),
+                          lambda: stored_content(db, second)):
+            db.execute("DELETE FROM copy_pairs WHERE article_id = ? AND other_id = ?", (first, second))
+    regroup(db, "copy_group", articles)
+    regroup(db, "story", articles)
+
+
+def marks(values) -> str:
+    return ",".join("?" * len(values))
+
+
+def regroup(db: sqlite3.Connection, column: str, articles: set[str]) -> None:
+    """Make again the copy groups (or stories) the articles are in, from their links."""
+    groups = sorted({row[0] for row in db.execute(f"SELECT {column} FROM articles WHERE id IN ({marks(articles)})", sorted(articles))})
+    members = dict(db.execute(f"SELECT id, published FROM articles WHERE {column} IN ({marks(groups)})", groups).fetchall())
+    links = [(a, b) for a, b in db.execute(
+        f"SELECT article_id, other_id FROM copy_pairs WHERE article_id IN ({marks(members)})", sorted(members))
+        if b in members and (column == "copy_group" or close_in_time(members[a], members[b]))]
+    if column == "story":
+        links += statement_links(db, members)
+    for article, group in components(members, links).items():
+        db.execute(f"UPDATE articles SET {column} = ? WHERE id = ?", (group, article))
+
+
+def statement_links(db: sqlite3.Connection, members: dict[str, str | None]) -> list[tuple[str, str]]:
+    """The story links between the articles that report each statement one of ``members`` reports."""
+    reports: dict[int, set[tuple[str, str | None]]] = {}
+    for merged, article, published in db.execute(
+            "SELECT s.merged_id, a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
+            f" WHERE s.merged_id IN (SELECT merged_id FROM statements WHERE article_id IN ({marks(members)}))", sorted(members)):
+        reports.setdefault(merged, set()).add((article, published))
+    return [link for found in reports.values() for link in report_links(found)]
+
+
+def link_stored_articles(db: sqlite3.Connection) -> None:
+    """Link every stored article again with today's rules (a store made before them), in the one report order."""
+    for table in ("article_sketches", "article_keys", "copy_pairs", "outlet_passages", "boilerplate", "statement_days",
+                  "quote_fingerprints", "merged_wordings"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("UPDATE statements SET merged_id = NULL")
+    db.execute("DELETE FROM merged_statements")
+    rows = db.execute("SELECT id, text, headline_first, published, outlet FROM articles ORDER BY id").fetchall()
+    for article_id, text, headline_first, published, outlet in rows:
+        article = Article(text, id=article_id, published=published, headline_first=bool(headline_first), outlet=outlet)
+        revealed = link_copies(db, article, sketch(text, article.headline_first))
+        if revealed:
+            unlink_boilerplate_copies(db, revealed | {article_id})
+    statements = db.execute("SELECT s.id, s.person_id, s.quote, a.published, a.id, s.start FROM statements s"
+                            " JOIN articles a ON a.id = s.article_id").fetchall()
+    for statement_id, person_id, quote, published, article_id, _ in sorted(statements, key=lambda r: report_order(r[3], r[4], r[5])):
+        link_statement(db, statement_id, person_id, quote, published, article_id)
+    for (person,) in db.execute("SELECT id FROM people").fetchall():
+        SqlPeople(db).rename(person)
+
+
+# --- one statement per quote ---
+
+
+class SqlStatements:
+    """The store's StatementIndex: merged_statements, their wordings, and every 4-gram of each wording."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def candidates(self, person: int, grams: list[int]) -> set[int]:
+        found: set[int] = set()
+        grams = sorted(set(grams))
+        for start in range(0, len(grams), 500):
+            chunk = grams[start:start + 500]
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT merged_id FROM quote_fingerprints WHERE person = ? AND fingerprint IN ({marks(chunk)})", [person, *chunk]))
+        return found
+
+    def wordings(self, merged: int) -> Iterator[str]:
+        yield self.db.execute("SELECT norm FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
+        for (norm,) in self.db.execute("SELECT norm FROM merged_wordings WHERE merged_id = ?", (merged,)).fetchall():
+            yield norm
+
+    def new_statement(self, person: int) -> int:
+        return self.db.execute("INSERT INTO merged_statements (person_id, quote, norm) VALUES (?, '', '')",
+                               (person or None,)).lastrowid
+
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, grams: list[int]) -> None:
+        if self.db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) VALUES (?, ?)", (merged, norm)).rowcount:
+            self.db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
+                                [(person, g, merged) for g in set(grams)])
+        self.show_fullest(merged, [quote])
+
+    def show_fullest(self, merged: int, quotes: list[str]) -> None:
+        current = self.db.execute("SELECT quote FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
+        best = statement_rules.fullest([q for q in [current, *quotes] if q])
+        if best != current:
+            self.db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (best, normalise_quote(best), merged))
+
+    def absorb(self, merged: int, other: int) -> None:
+        self.db.execute("UPDATE statements SET merged_id = ? WHERE merged_id = ?", (merged, other))
+        self.db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) SELECT ?, norm FROM merged_wordings"
+                        " WHERE merged_id = ?", (merged, other))
+        self.db.execute("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) SELECT person, fingerprint, ?"
+                        " FROM quote_fingerprints WHERE merged_id = ?", (merged, other))
+        self.show_fullest(merged, [self.db.execute("SELECT quote FROM merged_statements WHERE id = ?", (other,)).fetchone()[0]])
+        join_days(self.db, merged, other)
+        self.db.execute("DELETE FROM merged_statements WHERE id = ?", (other,))
+
+
+def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | None, quote: str, published: str | None,
+                   article_id: str) -> None:
+    """Join the statement to the same quote by the same person, or start a new merged statement."""
+    merged = link_report(SqlStatements(db), person_id or 0, quote)
+    db.execute("UPDATE statements SET merged_id = ? WHERE id = ?", (merged, statement_id))
+    add_report(db, merged, report_day(published), article_id)
+
+
+def add_report(db: sqlite3.Connection, merged: int, day: str, article_id: str) -> None:
+    """One report stands for each day a statement was reported on: that day's reports are in one story
+    already, so joining the days around ``day`` costs the same however many reports there are."""
+    related = [other for other in reports_near(db, merged, day) if other != article_id]
+    if related:
+        join(db, "story", [article_id, *related])
+    db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)", (merged, day, article_id))
+
+
+def reports_near(db: sqlite3.Connection, merged: int, day: str) -> list[str]:
+    """An article for each day within the story window of ``day`` the statement was reported on (undated: all)."""
+    if not day:
+        return [row[0] for row in db.execute("SELECT article_id FROM statement_days WHERE merged_id = ?", (merged,))]
+    return [row[0] for row in db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND"
+                                         " (day = '' OR day BETWEEN ? AND ?)", (merged, *story_window(day)))]
+
+
+def index_report_days(db: sqlite3.Connection, merged_id: int) -> None:
+    """statement_days for the reports of one merged statement, each day's reports joined into one story."""
+    days: dict[str, list[str]] = {}
+    for article_id, published in db.execute(
+            "SELECT a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.merged_id = ? ORDER BY a.id", (merged_id,)).fetchall():
+        days.setdefault(report_day(published), []).append(article_id)
+    db.execute("DELETE FROM statement_days WHERE merged_id = ?", (merged_id,))
+    for day, articles in sorted(days.items()):
+        join(db, "story", sorted(set(articles)))
+        add_report(db, merged_id, day, articles[0])
+
+
+def join_days(db: sqlite3.Connection, merged: int, other: int) -> None:
+    """The reports of ``other`` become reports of ``merged``, each joining the stories within its window."""
+    for day, article_id in db.execute("SELECT day, article_id FROM statement_days WHERE merged_id = ?", (other,)).fetchall():
+        add_report(db, merged, day, article_id)
+
+
+def relink_statements(db: sqlite3.Connection, merged_ids: Iterable[int]) -> None:
+    """Merge again the remaining reports of statements an article took its reports from: a report that joined
+    two wordings may have gone, and what is left is linked as if it had never been."""
+    for merged_id in merged_ids:
+        remaining = db.execute("SELECT s.id, s.person_id, s.quote, a.published, a.id, s.start FROM statements s"
+                               " JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ?", (merged_id,)).fetchall()
+        db.execute("UPDATE statements SET merged_id = NULL WHERE merged_id = ?", (merged_id,))
+        db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
+        for statement_id, person_id, quote, published, article_id, _ in sorted(remaining, key=lambda r: report_order(r[3], r[4], r[5])):
+            link_statement(db, statement_id, person_id, quote, published, article_id)
+
+
+# --- one person per name ---
+
+
+class SqlPeople:
+    """The store's PeopleIndex: people, the keys that name them, the names used, the names kept apart."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def person_with_key(self, key: str) -> int | None:
+        row = self.db.execute("SELECT person_id FROM person_keys WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def kept_apart(self, key: str, person: int) -> bool:
+        return self.db.execute("SELECT 1 FROM people_apart a JOIN person_keys k ON k.key = a.other"
+                               " WHERE a.key = ? AND k.person_id = ?", (key, person)).fetchone() is not None
+
+    def new_person(self, key: str) -> int:
+        return self.db.execute("INSERT INTO people (key, name, type, words) VALUES (?, '', 'person', '')", (key,)).lastrowid
+
+    def add_key(self, key: str, person: int, replace: bool = False) -> None:
+        self.db.execute(f"INSERT OR {'REPLACE' if replace else 'IGNORE'} INTO person_keys (key, person_id) VALUES (?, ?)",
+                        (key, person))
+
+    def note_name(self, person: int, name: str, kind: str, uses: int) -> None:
+        self.db.execute("INSERT INTO person_names (person_id, name, uses, type) VALUES (?, ?, ?, ?) ON CONFLICT (person_id, name)"
+                        " DO UPDATE SET uses = uses + excluded.uses, type = min(coalesce(type, excluded.type), excluded.type)",
+                        (person, name, uses, kind))
+        self.rename(person)
+
+    def name_given(self, person: int, name: str, wikidata: str | None) -> None:
+        self.db.execute("UPDATE people SET given_name = ?, wikidata = coalesce(?, wikidata) WHERE id = ?", (name, wikidata, person))
+        self.rename(person)
+
+    def keep_apart(self, key: str, other: str) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO people_apart (key, other) VALUES (?, ?)", [(key, other), (other, key)])
+
+    def rename(self, person: int) -> None:
+        """The person's name, type and words, by the canonical-name rule over every name used for them."""
+        names = {name: (uses, kind) for name, uses, kind in
+                 self.db.execute("SELECT name, uses, type FROM person_names WHERE person_id = ?", (person,))}
+        given = self.db.execute("SELECT given_name FROM people WHERE id = ?", (person,)).fetchone()[0]
+        if not names:
+            return
+        name = people_rules.canonical_name(((n, uses) for n, (uses, _) in names.items()), given)
+        kind = names[name][1] if name in names else "person"
+        words = " " + " ".join(person_key(word) for word in name.split()) + " "
+        self.db.execute("UPDATE people SET name = ?, type = coalesce(?, type), words = ? WHERE id = ?", (name, kind, words, person))
+
+
+def note_genders(db: sqlite3.Connection, people: set[int]) -> None:
+    for person in people:
+        female, male = db.execute("SELECT female, male FROM people WHERE id = ?", (person,)).fetchone()
+        counts = {gender: count for gender, count in (("female", female), ("male", male)) if count}
+        db.execute("UPDATE people SET gender = ? WHERE id = ?", (majority_gender(counts), person))
+
+
+def unlink_article(db: sqlite3.Connection, text: str, named: list, merged: list[int]) -> None:
+    """Take back what an article's statements, already deleted, added: one use of each name it gave a
+    person, one article of each role written before those names, and its reports of merged statements
+    (the rest of each is merged again)."""
+    db.executemany("UPDATE person_names SET uses = max(uses - 1, 0) WHERE person_id = ? AND name = ?",
+                   [(person, name) for person, name, _ in named])
+    people = {name: person for person, name, kind in named if kind == "person"}
+    for name, found in roles(text, set(people)).items():
+        db.executemany("UPDATE person_roles SET articles = articles - 1 WHERE person_id = ? AND role = ?",
+                       [(people[name], role) for role in found])
+    db.execute("DELETE FROM person_roles WHERE articles <= 0")
+    for person in {person for person, _, _ in named}:
+        SqlPeople(db).rename(person)
+    relink_statements(db, merged)
+
+
+def drop_people_without_statements(db: sqlite3.Connection, people: set[int]) -> None:
+    """People left with no statement after a reprocess go, unless an aliases file named them."""
+    for person in people:
+        db.execute("DELETE FROM people WHERE id = ? AND wikidata IS NULL AND given_name IS NULL"
+                   " AND NOT EXISTS (SELECT 1 FROM statements WHERE person_id = ?)"
+                   " AND NOT EXISTS (SELECT 1 FROM merged_statements WHERE person_id = ?)"
+                   " AND NOT EXISTS (SELECT 1 FROM people_apart a JOIN person_keys k ON k.key = a.key WHERE k.person_id = ?)",
+                   (person, person, person, person))
+    note_genders(db, {p for p in people if db.execute("SELECT 1 FROM people WHERE id = ?", (p,)).fetchone()})
+
+
+def link_roles(db: sqlite3.Connection, person: int, found: Iterable[str], published: str | None) -> None:
+    db.executemany(
+        "INSERT INTO person_roles (person_id, role, first_seen, last_seen, articles) VALUES (?, ?, ?, ?, 1)"
+        " ON CONFLICT (person_id, role) DO UPDATE SET articles = articles + 1,"
+        " first_seen = min(coalesce(first_seen, excluded.first_seen), coalesce(excluded.first_seen, first_seen)),"
+        " last_seen = max(coalesce(last_seen, excluded.last_seen), coalesce(excluded.last_seen, last_seen))",
+        [(person, role, published, published) for role in sorted(set(found))])
+
+
+def person_of_name(db: sqlite3.Connection, name: str, kind: str) -> int | None:
+    return person_for(SqlPeople(db), name, kind)
+
+
+def apply_aliases(db: sqlite3.Connection, entries: list) -> int:
+    """Join each alias's person into the named person, record names kept apart and Wikidata ids.
+    Returns how many people were joined into another."""
+    return people_rules.apply_aliases(SqlPeople(db), entries, lambda person, other: join_people(db, person, other))
+
+
+def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
+    """Move everything of ``other`` to ``person``; their statements of the same quote become one."""
+    db.execute("UPDATE person_keys SET person_id = ? WHERE person_id = ?", (person, other))
+    db.execute("INSERT INTO person_names (person_id, name, uses, type) SELECT ?, name, uses, type FROM person_names WHERE person_id = ?"
+               " ON CONFLICT (person_id, name) DO UPDATE SET uses = uses + excluded.uses", (person, other))
+    db.execute("INSERT INTO person_roles (person_id, role, first_seen, last_seen, articles)"
+               " SELECT ?, role, first_seen, last_seen, articles FROM person_roles WHERE person_id = ?"
+               " ON CONFLICT (person_id, role) DO UPDATE SET articles = articles + excluded.articles", (person, other))
+    db.execute("UPDATE statements SET person_id = ? WHERE person_id = ?", (person, other))
+    moved = [row[0] for row in db.execute("SELECT id FROM merged_statements WHERE person_id = ?", (other,))]
+    db.execute("UPDATE merged_statements SET person_id = ? WHERE person_id = ?", (person, other))
+    db.execute("UPDATE OR REPLACE quote_fingerprints SET person = ? WHERE person = ?", (person, other))
+    for merged in moved:
+        if db.execute("SELECT 1 FROM merged_statements WHERE id = ?", (merged,)).fetchone():
+            statement_rules.rejoin(SqlStatements(db), person, merged)
+    db.execute("DELETE FROM person_names WHERE person_id = ?", (other,))
+    db.execute("DELETE FROM person_roles WHERE person_id = ?", (other,))
+    db.execute("DELETE FROM people WHERE id = ?", (other,))
+    SqlPeople(db).rename(person)

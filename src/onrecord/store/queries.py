@@ -1,0 +1,259 @@
+"""The store's read side: the questions the CLI, the web pages and the export ask of a store."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+
+from ..errors import AmbiguousId, InvalidSearch, NotFound
+from ..link.people import roles_text
+from ..names import person_key
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    speaker: str | None = None
+    search: str | None = None
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    kind: str | None = None
+    limit: int | None = None
+    offset: int = 0
+    person_id: int | None = None
+
+
+class RolesText:
+    """SQL's roles_text(role, first_seen, last_seen, articles): a person's roles as ``link.people.roles_text`` writes them."""
+
+    def __init__(self) -> None:
+        self.roles: list[tuple] = []
+
+    def step(self, *role) -> None:
+        self.roles.append(role)
+
+    def finalize(self) -> str | None:
+        return roles_text(self.roles)
+
+
+class Queries:
+    """The reading methods of ``Store`` (``self.db`` is its connection, ``self.path`` its file)."""
+
+    def counts(self) -> dict[str, int]:
+        counts = {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("articles", "statements", "people", "merged_statements")}
+        counts["stories"] = self.db.execute("SELECT count(DISTINCT story) FROM articles").fetchone()[0]
+        return counts
+
+    def people_named(self, name: str) -> list[int]:
+        """People whose name is ``name`` in any spelling; failing that (or for a single word, which may
+        be the surname or given name of several people: 'Clinton'), whose name holds all its words."""
+        key = person_key(name)
+        rows = self.db.execute("SELECT DISTINCT person_id FROM person_keys WHERE key = ?", (key,)).fetchall()
+        words = [person_key(word) for word in name.split() if person_key(word)]
+        if words and (not rows or len(words) == 1):
+            rows += self.db.execute("SELECT id FROM people WHERE type = 'person' AND "
+                                    + " AND ".join(["instr(words, ?) > 0"] * len(words)),
+                                    [f" {word} " for word in words]).fetchall()
+        return sorted({row[0] for row in rows})
+
+    def people_meant(self, name: str) -> list[sqlite3.Row]:
+        """The people a name given by a user may mean, most quoted first: 'Clinton' -> Hillary Clinton, Bill Clinton, Clinton."""
+        people = self.people_named(name)
+        return self.db.execute(f"SELECT p.id, p.name, (SELECT count(*) FROM statements WHERE person_id = p.id) AS statements"
+                               f" FROM people p WHERE p.id IN ({','.join('?' * len(people))}) ORDER BY statements DESC, p.name",
+                               people).fetchall()
+
+    def speaker_clause(self, column: str, speaker: str | None) -> tuple[list[str], list]:
+        """The SQL condition (and its parameters) for statements by anyone ``speaker`` names."""
+        if speaker is None:
+            return [], []
+        people = self.people_named(speaker)
+        return [f"{column} IN ({','.join('?' * len(people)) or 'NULL'})"], list(people)
+
+    def quotes(self, where: QuoteFilter) -> list[sqlite3.Row]:
+        """Statements with their article and person, newest first."""
+        clauses, params = self.speaker_clause("s.person_id", where.speaker)
+        conditions = [
+            ("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", where.search),
+            ("a.published >= ?", where.since),
+            ("a.published <= ?", where.until and where.until + "\uffff"),  # '2019', '2019-05': the whole year, month
+            ("a.outlet = ? COLLATE NOCASE", where.outlet),
+            ("s.kind = ?", where.kind),
+            ("s.person_id = ?", where.person_id),
+        ]
+        for clause, value in conditions:
+            if value:
+                clauses.append(clause)
+                params.append(value)
+        sql = (QUOTE_COLUMNS + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " ORDER BY a.published IS NULL, a.published DESC, a.id, s.start")
+        if where.limit:
+            sql += " LIMIT ? OFFSET ?"
+            params += [where.limit, where.offset]
+        return self.searched(sql, params, where.search)
+
+    def searched(self, sql: str, params: list, search: str | None) -> list[sqlite3.Row]:
+        check_search(search)
+        return self.db.execute(sql, params).fetchall()
+
+    def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
+                          limit: int | None = None, offset: int = 0, person_id: int | None = None,
+                          merged_id: int | None = None, newest_first: bool = False) -> list[sqlite3.Row]:
+        """One row per statement across articles: the fullest wording, first seen, how many articles and outlets."""
+        clauses, params = self.speaker_clause("m.person_id", speaker)
+        for clause, value in (("m.person_id = ?", person_id), ("m.id = ?", merged_id)):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        if search:
+            clauses.append("m.id IN (SELECT merged_id FROM statements WHERE id IN"
+                           " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
+            params.append(search)
+        sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "",
+                                       order=NEWEST_FIRST if newest_first else BY_REACH)
+        params.append(min_outlets)
+        if limit:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return self.searched(sql, params, search)
+
+    def stories(self, min_articles: int = 1, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
+        return self.db.execute(STORIES.format(where="") + " LIMIT ? OFFSET ?", (min_articles, limit, offset)).fetchall()
+
+    def people(self, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
+        return self.db.execute(PEOPLE.format(where="") + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+
+    def person(self, person_id: int) -> sqlite3.Row:
+        return self.found(self.db.execute(PEOPLE.format(where=" WHERE p.id = ?"), (person_id,)).fetchone(), "person", person_id)
+
+    def timeline(self, person_id: int) -> list[sqlite3.Row]:
+        """Statements per month (dated articles only)."""
+        return self.db.execute(
+            "SELECT substr(a.published, 1, 7) AS month, count(*) AS statements FROM statements s JOIN articles a"
+            " ON a.id = s.article_id WHERE s.person_id = ? AND a.published IS NOT NULL GROUP BY month ORDER BY month",
+            (person_id,)).fetchall()
+
+    def merged_statement(self, merged_id: int) -> sqlite3.Row:
+        rows = self.merged_statements(merged_id=merged_id)
+        return self.found(rows[0] if rows else None, "statement", merged_id)
+
+    def reports(self, merged_id: int) -> list[sqlite3.Row]:
+        """Every article that reported a statement, first reported first."""
+        return self.db.execute(
+            "SELECT a.id AS article_id, a.headline, a.outlet, a.published, a.url, s.quote, s.start, s.end, s.kind, s.cue,"
+            " s.speaker_mention FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id, s.start", (merged_id,)).fetchall()
+
+    def story(self, story_id: str) -> tuple[sqlite3.Row, list[sqlite3.Row]]:
+        summary = self.found(self.db.execute(STORIES.format(where=" WHERE a.story = ?"), (story_id, 1)).fetchone(),
+                             "story", story_id)
+        articles = self.db.execute("SELECT id, headline, outlet, published, url, copy_group FROM articles WHERE story = ?"
+                                   " ORDER BY published IS NULL, published, id", (story_id,)).fetchall()
+        return summary, articles
+
+    def found(self, row: sqlite3.Row | None, what: str, key: object) -> sqlite3.Row:
+        if row is None:
+            raise NotFound(f"no {what} {key!r} in {self.path}")
+        return row
+
+    def speakers(self) -> list[sqlite3.Row]:
+        """Each person with their name variants, number of statements, first and last date, outlets."""
+        return self.db.execute(SPEAKER_SUMMARY).fetchall()
+
+    def article(self, id_prefix: str) -> sqlite3.Row:
+        rows = self.db.execute("SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+                               (id_prefix, id_prefix + "\uffff")).fetchall()
+        if not rows:
+            raise NotFound(f"no article with id {id_prefix!r} in {self.path}")
+        if len(rows) > 1:
+            raise AmbiguousId(f"{id_prefix!r} names more than one article; give more of its id")
+        return rows[0]
+
+    def statements_of(self, article_id: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT s.*, coalesce(p.name, s.speaker) AS person FROM statements s LEFT JOIN people p ON p.id = s.person_id"
+            " WHERE s.article_id = ? ORDER BY s.start", (article_id,)).fetchall()
+
+    def table(self, name: str, columns: list[str]) -> sqlite3.Cursor:
+        """Rows of one table as plain tuples, streamed."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(EXPORTS[name].format(columns=", ".join(f'"{c}"' for c in columns)))
+
+
+QUOTE_COLUMNS = """
+    SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
+           s.speaker_gender, s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
+           s.merged_id
+    FROM statements s JOIN articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
+
+SPEAKER_SUMMARY = """
+    SELECT p.id, p.name, p.type,
+           (SELECT group_concat(name, ' | ') FROM (SELECT name FROM person_names WHERE person_id = p.id ORDER BY uses DESC, name))
+             AS variants,
+           count(s.id) AS statements, min(a.published) AS first, max(a.published) AS last,
+           group_concat(DISTINCT a.outlet) AS outlets
+    FROM people p JOIN statements s ON s.person_id = p.id JOIN articles a ON a.id = s.article_id
+    GROUP BY p.id ORDER BY statements DESC, p.name"""
+
+MERGED_STATEMENTS = """
+    SELECT m.id, m.quote, m.person_id, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
+           (SELECT s2.article_id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
+            ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_article,
+           count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets,
+           group_concat(DISTINCT a.outlet) AS outlet_names
+    FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN articles a ON a.id = s.article_id
+         LEFT JOIN people p ON p.id = m.person_id{where}
+    GROUP BY m.id HAVING outlets >= ? ORDER BY {order}"""
+BY_REACH = "outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"
+NEWEST_FIRST = "first_seen IS NULL, first_seen DESC, m.id DESC"
+
+STORIES = """
+    SELECT a.story, min(a.published) AS first, max(a.published) AS last, count(*) AS articles,
+           count(DISTINCT a.copy_group) AS copy_groups,
+           (SELECT headline FROM articles h WHERE h.story = a.story ORDER BY h.published IS NULL, h.published, h.id LIMIT 1)
+             AS headline,
+           group_concat(DISTINCT a.outlet) AS outlets,
+           (SELECT group_concat(name, ' | ') FROM (SELECT DISTINCT p.name FROM articles x JOIN statements s ON s.article_id = x.id
+              JOIN people p ON p.id = s.person_id WHERE x.story = a.story ORDER BY p.name)) AS people
+    FROM articles a{where} GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
+
+PEOPLE = """
+    SELECT p.id, p.name, p.type, p.gender, p.wikidata,
+           (SELECT group_concat(name, ' | ') FROM (SELECT name FROM person_names WHERE person_id = p.id AND uses > 0
+              ORDER BY uses DESC, name)) AS variants,  -- as link.people.variants_text gives them
+           (SELECT roles_text(role, first_seen, last_seen, articles) FROM person_roles WHERE person_id = p.id) AS roles,
+           (SELECT count(*) FROM statements WHERE person_id = p.id) AS statements,
+           (SELECT count(DISTINCT merged_id) FROM statements WHERE person_id = p.id) AS distinct_statements,
+           (SELECT count(DISTINCT article_id) FROM statements WHERE person_id = p.id) AS articles
+    FROM people p{where} ORDER BY statements DESC, p.name"""
+
+EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
+    "articles": "SELECT {columns} FROM articles ORDER BY id",
+    "merged_statements": "SELECT {columns} FROM (SELECT m.id, m.person_id, m.quote, min(a.published) AS first_seen,"
+                         " count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets"
+                         " FROM merged_statements m JOIN statements s ON s.merged_id = m.id"
+                         " JOIN articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
+    "statements": "SELECT {columns} FROM statements ORDER BY article_id, start",
+    "people": "SELECT {columns} FROM (" + PEOPLE.format(where="") + ")",
+}
+
+
+
+
+def check_search(search: str | None) -> None:
+    """Refuse a full-text query SQLite cannot parse. It is tried on an empty table of the store's columns, so
+    a failing store (a disk error, a locked file) is never reported as the user's mistake."""
+    if not search:
+        return
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute("CREATE VIRTUAL TABLE statements_fts USING fts5(quote)")
+        try:
+            db.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (search,)).fetchall()
+        except sqlite3.Error as error:
+            raise InvalidSearch(f"search {search!r} is not a valid full-text query ({error}); "
+                                'put a phrase in double quotes: "tax cuts"') from None
+
+
