@@ -18,7 +18,7 @@ from onrecord.link.copies import sketch
 from onrecord.link.stories import close_in_time
 from onrecord.model import Article, Statement
 from onrecord.read import article_id
-from onrecord.store import SCHEMA_VERSION, Store
+from onrecord.store import SCHEMA_VERSION, QuoteFilter, Store
 
 OPEN_WHEN_TOLD = """
 import pathlib, sys, time
@@ -148,3 +148,21 @@ def test_a_report_dated_at_the_calendar_s_ends_or_not_as_a_date_is_stored(tmp_pa
             assert store.add(article, statements, sketch=sketch(article.text, False))
         stories = store.db.execute("SELECT count(DISTINCT story) FROM articles").fetchone()[0]
     assert stories == (1 if published in ("Jan 2 2020", "2024-13-01") else 2)
+
+
+def test_an_outlet_is_found_by_any_of_its_spellings(tmp_path):
+    """Real spellings of one publisher in news records: a code, a site, a name; another publisher stays apart."""
+    spellings = ["nyt", "NYTimes", "nytimes.com", "The New York Times", "The Times"]
+    with Store(tmp_path / "s.db") as store, store.transaction():
+        for number, outlet in enumerate(spellings):
+            text = f"Harbour fees\n\nThe council met on day {number}.\n\n“Fees rise on day {number},” said Ana Ruiz."
+            article = Article(text, id=article_id(text), outlet=outlet)
+            quote = f"Fees rise on day {number},"
+            start = text.index(quote)
+            assert store.add(article, [Statement(quote, start, start + len(quote), "direct", "said", "Ana Ruiz", "person",
+                                                 "Ana Ruiz", 0.9, article.id)])
+    with Store(tmp_path / "s.db", readonly=True) as store:
+        for asked in ("New York Times", "nyt", "NYTIMES"):
+            found = {row["outlet"] for row in store.quotes(QuoteFilter(outlet=asked))}
+            assert found == set(spellings[:4]), asked
+        assert {row["outlet"] for row in store.quotes(QuoteFilter(outlet="The Times"))} == {"The Times"}

@@ -7,6 +7,7 @@ from contextlib import closing
 from dataclasses import dataclass
 
 from ..errors import AmbiguousId, InvalidSearch, NotFound
+from ..link.outlets import fold_outlets
 from ..link.people import roles_text
 from ..names import person_key
 
@@ -79,7 +80,6 @@ class Queries:
             ("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", where.search),
             ("a.published >= ?", where.since),
             ("a.published <= ?", where.until and where.until + "\uffff"),  # '2019', '2019-05': the whole year, month
-            ("a.outlet = ? COLLATE NOCASE", where.outlet),
             ("s.kind = ?", where.kind),
             ("s.person_id = ?", where.person_id),
         ]
@@ -87,12 +87,22 @@ class Queries:
             if value:
                 clauses.append(clause)
                 params.append(value)
+        if where.outlet:
+            spellings = self.outlet_spellings(where.outlet)
+            clauses.append(f"a.outlet IN ({','.join('?' * len(spellings))})")
+            params += spellings
         sql = (QUOTE_COLUMNS + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY a.published IS NULL, a.published DESC, a.id, s.start")
         if where.limit:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
         return self.searched(sql, params, where.search)
+
+    def outlet_spellings(self, outlet: str) -> list[str]:
+        """Every stored spelling of the outlet ``outlet`` names ('nyt' -> 'The New York Times', 'NYTimes', 'nytimes.com')."""
+        stored = dict(self.db.execute("SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet").fetchall())
+        folded = fold_outlets({**stored, outlet: stored.get(outlet, 0)})
+        return sorted({spelling for spelling in stored if folded[spelling] == folded[outlet]} | {outlet})
 
     def searched(self, sql: str, params: list, search: str | None) -> list[sqlite3.Row]:
         check_search(search)
