@@ -35,6 +35,7 @@ COPY_CONTAINMENT = 0.15  # share of the smaller article's shingles found in the 
 PASSAGE_WORDS = 10  # a sentence this long, found word for word in two articles, makes them candidates
 MAX_KEY_ARTICLES = 50  # a key shared by more articles is boilerplate ("Follow us on ..."), not evidence
 BOILERPLATE_ISSUES = 3  # an outlet's passage printed in this many articles, each STORY_DAYS from the others
+SENTENCE_ENDS = (".", "!", "?", "”", '"')
 SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+")  # within a paragraph, where a line break is a hard wrap
 
 
@@ -75,24 +76,33 @@ def content_of(text: str, headline_first: bool = True, boilerplate: Iterable[Pas
     pieces = []
     for start, end in spans or content_spans(text, headline_first):
         for cut_start, cut_end in cut:
-            if start <= cut_start < end:
-                pieces.append(text[start:cut_start])
-                start = cut_end
+            if cut_start < end and cut_end > start:
+                pieces.append(text[start:max(cut_start, start)])
+                start = min(max(cut_end, start), end)
         pieces.append(text[start:end])
     return "\n".join(piece for piece in pieces if piece.strip())
 
 
 def passages(text: str, spans: Spans) -> list[Passage]:
-    """Each sentence of PASSAGE_WORDS words or more in the article's paragraphs (``spans``), with its key."""
-    found = []
+    """Each sentence of PASSAGE_WORDS words or more in the article's paragraphs (``spans``), with its key.
+    A paragraph that ends without a full stop goes on in the next (a hard-wrapped line cut into paragraphs)."""
+    found, at = [], None
     for start, end in spans:
-        at = start
-        for separator in [*SENTENCE_END.finditer(text, start, end), None]:
-            stop = separator.start() if separator else end
-            if len(sentence := words(text[at:stop])) >= PASSAGE_WORDS:
-                found.append(Passage(at, stop, stable_hash("passage", " ".join(sentence))))
-            at = separator.end() if separator else end
+        at = start if at is None else at
+        for separator in SENTENCE_END.finditer(text, start, end):
+            found += passage(text, at, separator.start())
+            at = separator.end()
+        if text[start:end].rstrip().endswith(SENTENCE_ENDS):
+            found += passage(text, at, end)
+            at = None
+    if at is not None and spans:
+        found += passage(text, at, spans[-1][1])
     return found
+
+
+def passage(text: str, start: int, end: int) -> list[Passage]:
+    sentence = words(text[start:end])
+    return [Passage(start, end, stable_hash("passage", " ".join(sentence)))] if len(sentence) >= PASSAGE_WORDS else []
 
 
 def shingle_set(content: str) -> set[str]:
