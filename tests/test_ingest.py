@@ -1,5 +1,6 @@
 """``onrecord ingest`` and the queries over its store, on the seed articles and the shared corpora."""
 
+import contextlib
 import csv
 import gzip
 import io
@@ -10,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from itertools import islice
 from pathlib import Path
@@ -243,35 +245,75 @@ def wait_until_gone(pids: list[int], limit: float = 30) -> bool:
     return True
 
 
+STOPPED_TOTAL = 240  # articles in the dump the stopped ingest and its rerun read
+STOPPED_FED = 120  # all the stopped run is ever given: it cannot finish before it is stopped
+STOPPED_AFTER = 40  # articles stored when it is stopped
+
+
+def feed(pipe, data: bytes) -> None:
+    """Write to an ingest's stdin and leave it open: the ingest waits for more, however fast it is.
+    A reader that has gone (stopped, as the test means it to be) ends the feed."""
+    try:
+        pipe.write(data)
+        pipe.flush()
+    except BrokenPipeError:
+        pass
+
+
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
 def test_a_stopped_ingest_loses_nothing_and_a_rerun_finishes_it(tmp_path, nlp, how):
+    lines = bbc_lines(STOPPED_TOTAL)
     dump = tmp_path / "bbc.jsonl"
-    dump.write_text("".join(bbc_lines(240)), encoding="utf-8")
+    dump.write_text("".join(lines), encoding="utf-8")
     db = tmp_path / "stopped.db"
-    command = [sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "2", "--db", str(db), str(dump)]
-    # as from a terminal: a run started in the background by a non-interactive shell inherits SIGINT ignored
-    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    wait_for_articles(db, 40, process)
-    workers = children_of(process.pid)
-    if how == signal.SIGINT:  # Ctrl-C on a terminal signals the whole process group
-        os.killpg(process.pid, how)
-    else:
-        os.kill(process.pid, how)
-    out, _ = process.communicate(timeout=120)
+    command = [sys.executable, "-m", "onrecord.cli", "ingest", "--jobs", "2", "--db", str(db), "-"]
+    # The dump comes on stdin, part of it, and stdin stays open: the run cannot end by itself before the signal,
+    # on however loaded a machine (a file would let it finish while the test waits for its turn to send it).
+    # Output goes to files, so that nothing waits for the test to read a pipe while stdin is still open.
+    with open(tmp_path / "out", "w+") as out, open(tmp_path / "err", "w+") as err:
+        # as from a terminal: a run started in the background by a non-interactive shell inherits SIGINT ignored
+        process = subprocess.Popen(command, start_new_session=True, stdin=subprocess.PIPE, stdout=out, stderr=err,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        feeder = threading.Thread(target=feed, args=(process.stdin, "".join(lines[:STOPPED_FED]).encode("utf-8")),
+                                  daemon=True)
+        feeder.start()
+        try:
+            wait_for_articles(db, STOPPED_AFTER, process)
+            workers = children_of(process.pid)
+            assert process.poll() is None, f"ingest ended (exit {process.returncode}) with its stdin still open"
+            if how == signal.SIGINT:  # Ctrl-C on a terminal signals the whole process group
+                os.killpg(process.pid, how)
+            else:
+                os.kill(process.pid, how)
+            try:
+                process.wait(timeout=120)  # stdin still open: only the signal can end the run
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"ingest did not stop on {signal.Signals(how).name}") from None
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        assert workers and wait_until_gone(workers)
+        feeder.join(timeout=60)  # its reader is gone: the feed has ended or ends with a broken pipe
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     if how == signal.SIGINT:
-        assert process.returncode == 130 and out.startswith("interrupted: ")
-    assert workers and wait_until_gone(workers)
+        assert process.returncode == 130 and stdout.startswith("interrupted: "), (process.returncode, stdout, stderr)
+    else:
+        assert process.returncode == -signal.SIGKILL, (process.returncode, stdout, stderr)
     stopped_at = stored(db, "SELECT count(*) FROM articles")[0][0]
-    assert 40 <= stopped_at < 240
+    assert STOPPED_AFTER <= stopped_at <= STOPPED_FED < STOPPED_TOTAL
 
-    rerun = run_cli("ingest", "--jobs", "2", "--db", db, dump)
+    rerun = run_cli("ingest", "--jobs", "2", "--db", db, "-", stdin="".join(lines))
     assert rerun.returncode == 0, rerun.stderr
     expected = expected_articles(dump)
     assert sorted(row[0] for row in stored(db, "SELECT id FROM articles")) == sorted(expected)
     assert stored(db, "PRAGMA integrity_check") == [("ok",)]
     assert stored(db, "PRAGMA foreign_key_check") == []
-    assert stored(db, "SELECT count(*) FROM inputs")[0][0] == 240
+    assert stored(db, "SELECT count(*) FROM inputs")[0][0] == STOPPED_TOTAL
     for article_id in sorted(expected)[:6]:
         _, statements = extract_article(to_article(expected[article_id]), model=nlp)
         rows = stored(db, "SELECT start, end, quote, kind, speaker FROM statements WHERE article_id = ? ORDER BY start", article_id)

@@ -61,7 +61,7 @@ def runs(tmp_path_factory):
     assert spark.returncode == 0, spark.stderr[-3000:]
     ingest = run_cli("ingest", "--db", folder / "ingest.db", "--aliases", aliases, *inputs)
     assert ingest.returncode == 0, ingest.stderr
-    exported = run_cli("export", "--db", folder / "ingest.db", "--out", folder / "ingest", "--format", "parquet")
+    exported = run_cli("export", "--db", folder / "ingest.db", "--format", "parquet", folder / "ingest")
     assert exported.returncode == 0, exported.stderr
     return {"spark": folder / "spark", "ingest": folder / "ingest", "db": sqlite3.connect(folder / "ingest.db"),
             "stdout": spark.stdout, "folder": folder, "articles": len(inputs) - 1 + len(records)}

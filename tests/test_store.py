@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from onrecord import cli
 from onrecord.aliases import Alias
 from onrecord.link.copies import sketch
+from onrecord.link.outlets import OutletEntry
 from onrecord.link.stories import close_in_time
 from onrecord.model import Article, Statement
 from onrecord.read import article_id
@@ -166,3 +167,22 @@ def test_an_outlet_is_found_by_any_of_its_spellings(tmp_path):
             found = {row["outlet"] for row in store.quotes(QuoteFilter(outlet=asked))}
             assert found == set(spellings[:4]), asked
         assert {row["outlet"] for row in store.quotes(QuoteFilter(outlet="The Times"))} == {"The Times"}
+
+
+def test_one_statement_in_three_spellings_of_one_outlet_and_an_unknown_one_counts_one_outlet(tmp_path):
+    quote = "The harbour will stay open through the winter storms"
+    with Store(tmp_path / "s.db") as store:
+        with store.transaction():
+            for number, outlet in enumerate(["nyt", "NYTimes", "nytimes.com", None]):
+                text = f"Harbour news {number}\n\nThe board met on day {number}.\n\n“{quote},” said Ana Ruiz."
+                article = Article(text, id=article_id(text), outlet=outlet)
+                start = text.index(quote)
+                store.add(article, [Statement(quote, start, start + len(quote), "direct", "said", "Ana Ruiz", "person",
+                                              "Ana Ruiz", 0.9, article.id)])
+        store.name_outlets()
+        (merged,) = store.merged_statements()
+        assert (merged["articles"], merged["outlets"], merged["outlet_names"]) == (4, 1, "NYTimes")
+        assert {row["outlet"] for row in store.quotes(QuoteFilter())} == {"NYTimes", None}
+        store.name_outlets([OutletEntry("The New York Times", ["nyt"])])  # the user's name wins, and is kept
+        store.name_outlets()
+        assert store.merged_statements()[0]["outlet_names"] == "The New York Times"

@@ -28,6 +28,7 @@ from .export import FORMATS as EXPORT_FORMATS
 from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
+from .link.outlets import load_outlets
 from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help=".txt, .html, .warc(.gz), .jsonl(.gz) files, folders of them, or - for JSONL on stdin")
     ingest_.add_argument("--jobs", type=positive_int, help="processes for the NLP work (default: all cores)")
     ingest_.add_argument("--aliases", metavar="FILE", help="identity corrections to apply first (CSV or YAML; see `people`)")
+    ingest_.add_argument("--outlets", metavar="FILE", help="outlet spellings that are one publisher, and ones that are not"
+                         " (YAML; kept in the store for later runs)")
     ingest_.add_argument("--reprocess", action="store_true",
                          help="extract the stored articles again with this version's rules (speakers, genders) and "
                               "replace their statements; PATHs are then optional")
@@ -308,39 +311,46 @@ def print_errors(report: scoring.Report) -> None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from .ingest import Summary, ingest, reprocess
-
     if not args.paths and not args.reprocess:
         raise OnRecordError("ingest needs at least one PATH (or --reprocess)")
 
+    outlets = load_outlets(args.outlets) if args.outlets else None
     with Store(args.db) as store, ingest_progress() as progress:
-        task = progress.add_task("ingest", total=None, stored=0, rate=0.0)
+        status = ingest_into(store, args, progress)
+        store.name_outlets(outlets)  # every spelling stored, old and new, named by one rule
+    return status
 
-        def show_progress(summary: Summary) -> None:
-            progress.update(task, completed=summary.new + summary.already, stored=summary.new, rate=summary.rate)
 
-        def report(error: InputError) -> None:
-            progress.console.print(Text(error_line(str(error))), soft_wrap=True)  # above the progress line
+def ingest_into(store: Store, args: argparse.Namespace, progress: Progress) -> int:
+    from .ingest import Summary, ingest, reprocess
 
-        if args.aliases:
-            store.apply_aliases(load_aliases(args.aliases))
-        tables = [p for p in args.paths if is_table_folder(p)]
-        refused: list[InputError] = []  # articles of the tables over the limits
-        for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
-            before = len(refused)
-            new, already = load_tables(store, folder, on_error=lambda error: (refused.append(error), report(error)))
-            say(f"{folder}: {new} new articles, {already} already stored, {len(refused) - before} refused")
-        paths = [p for p in args.paths if p not in tables]
-        if args.reprocess:
-            summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
-                                on_progress=show_progress)
-            say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} articles reprocessed, {summary.failed} failed, "
-                f"{summary.statements} statements found, {summary.elapsed:.1f} s -> {args.db}")
-            if summary.interrupted or summary.failed:
-                return 130 if summary.interrupted else 1
-        if not paths:
-            return 1 if refused else 0
-        summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
+    task = progress.add_task("ingest", total=None, stored=0, rate=0.0)
+
+    def show_progress(summary: Summary) -> None:
+        progress.update(task, completed=summary.new + summary.already, stored=summary.new, rate=summary.rate)
+
+    def report(error: InputError) -> None:
+        progress.console.print(Text(error_line(str(error))), soft_wrap=True)  # above the progress line
+
+    if args.aliases:
+        store.apply_aliases(load_aliases(args.aliases))
+    tables = [p for p in args.paths if is_table_folder(p)]
+    refused: list[InputError] = []  # articles of the tables over the limits
+    for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
+        before = len(refused)
+        new, already = load_tables(store, folder, on_error=lambda error: (refused.append(error), report(error)))
+        say(f"{folder}: {new} new articles, {already} already stored, {len(refused) - before} refused")
+    paths = [p for p in args.paths if p not in tables]
+    if args.reprocess:
+        summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
+                            on_progress=show_progress)
+        say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} articles reprocessed, {summary.failed} failed, "
+            f"{summary.statements} statements found, {summary.elapsed:.1f} s -> {args.db}")
+        if summary.interrupted or summary.failed:
+            return 130 if summary.interrupted else 1
+    if not paths:
+        return 1 if refused else 0
+    summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
     say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
         f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
         f"{summary.rate:.1f} articles/s -> {args.db}", sys.stdout)

@@ -29,6 +29,7 @@ from .errors import InputError, OnRecordError
 from .export import SCHEMAS
 from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
 from .link.order import report_order
+from .link.outlets import fold_outlets, load_outlets
 from .link.people import (MemoryPeople, apply_aliases, canonical_name, majority_gender, person_for, roles_text,
                           variants_text)
 from .link.statements import merge_reports
@@ -209,7 +210,7 @@ class Reported:
     order: tuple  # link.order.report_order: the order statements are merged and numbered in
     article_id: str
     published: str | None
-    outlet: str
+    outlet: str | None
     statement: Statement
 
 
@@ -223,9 +224,9 @@ class PersonMerge:
     reporters: list[list[tuple[str, str | None]]]  # per merged statement: (article id, date)
 
 
-def reported(linked: Linkable) -> list[Reported]:
+def reported(linked: Linkable, outlets: dict[str, str]) -> list[Reported]:
     article = linked.article
-    outlet = article.outlet or article.id  # an article of unknown outlet counts as its own
+    outlet = outlets.get(article.outlet) if article.outlet else None  # an unknown outlet is not counted
     return [Reported(report_order(article.published, article.id, s.start), article.id, article.published, outlet, s)
             for s in linked.statements]
 
@@ -239,7 +240,7 @@ def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
         own = [r for r, (h, _) in zip(ordered, joined) if h == g]
         quote = next(q for h, q in joined if h == g)
         dated = [r.published for r in own if r.published]
-        merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own})))
+        merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own if r.outlet})))
         reporters.append(sorted({(r.article_id, r.published) for r in own}))
     return PersonMerge(person, [(r, g) for r, (g, _) in zip(ordered, joined)], merged, reporters)
 
@@ -283,7 +284,7 @@ def roles_in_article(index: MemoryPeople, linked: Linkable) -> list[tuple[int, s
 
 
 def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = None, partitions: int = 0,
-        aliases: list | None = None) -> dict[str, int]:
+        aliases: list | None = None, outlets: list | None = None) -> dict[str, int]:
     """Only the extraction moves article texts; the cross-article stages move ids, keys, sketches and
     statements, in as many partitions as the cluster has cores, and the tables are written by the executors."""
     sc = spark.sparkContext
@@ -303,7 +304,9 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
 
     people = people_index(articles, aliases or [])
     people_b = sc.broadcast(people)
-    merges = (articles.flatMap(reported).map(lambda r: (index_person(people_b.value, r.statement.speaker)
+    spellings = articles.filter(lambda a: a.article.outlet).map(lambda a: a.article.outlet).countByValue()
+    outlet_names = sc.broadcast(fold_outlets(dict(spellings), outlets or []))
+    merges = (articles.flatMap(lambda a: reported(a, outlet_names.value)).map(lambda r: (index_person(people_b.value, r.statement.speaker)
                                                         if r.statement.speaker_type != "unknown" else 0, r))
               .groupByKey(narrow).map(lambda kv: merge_person(*kv)).cache())
     offsets, total, statements = {}, 0, 0
@@ -346,9 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=0, help="repartition the documents (default: one per file)")
     parser.add_argument("--master", help="Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
     parser.add_argument("--aliases", metavar="FILE", help="identity corrections to apply first, as `ingest --aliases`")
+    parser.add_argument("--outlets", metavar="FILE", help="outlet spellings that are one publisher, as `ingest --outlets`")
     args = parser.parse_args(argv)
     try:
         aliases = load_aliases(args.aliases) if args.aliases else []
+        outlets = load_outlets(args.outlets) if args.outlets else []
     except OnRecordError as error:
         print(error_line(str(error)), file=sys.stderr)
         return 2
@@ -359,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = builder.getOrCreate()
     started = time.perf_counter()
     try:
-        result = run(spark, args.inputs, args.out, args.model, args.partitions, aliases)
+        result = run(spark, args.inputs, args.out, args.model, args.partitions, aliases, outlets)
     finally:
         spark.stop()
     elapsed = time.perf_counter() - started

@@ -9,19 +9,22 @@ WAL mode lets readers query while one writer ingests.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from ..errors import OnRecordError
 from ..link import copies as link_copies
 from ..link.copies import Sketch
+from ..link.outlets import OutletEntry, fold_outlets
 from ..model import Article, Statement
 from ..names import roles as person_roles
 from . import linking
-from .queries import Queries, QuoteFilter, RolesText, check_search
+from .queries import NAMED_ARTICLES, Queries, QuoteFilter, RolesText, check_search
 from .schema import APPLICATION_ID, BUSY_SECONDS, MIGRATIONS, SCHEMA_VERSION, BACKFILLS, split_script, store_uri, use_wal
 
 __all__ = ["Store", "QuoteFilter", "check_search", "APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "split_script"]
@@ -46,6 +49,7 @@ class Store(Queries):
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 self.db.execute("PRAGMA cache_size = -65536")  # 64 MiB: linking reads keys and sketches all over the store
             self.check_and_migrate(readonly)
+            self.db.execute(NAMED_ARTICLES)
         except sqlite3.DatabaseError as error:
             raise OnRecordError(f"{self.path}: not a usable onrecord store ({error})") from None
 
@@ -196,6 +200,19 @@ class Store(Queries):
         if statement.speaker not in people:
             people[statement.speaker] = linking.person_of_name(self.db, statement.speaker, statement.speaker_type)
         return people[statement.speaker]
+
+    def name_outlets(self, entries: list[OutletEntry] | None = None) -> None:
+        """Name the outlet of every stored spelling (``entries``: a new outlets file, kept for later runs)."""
+        with self.transaction():
+            if entries is not None:
+                self.db.execute("DELETE FROM outlet_file")
+                self.db.execute("INSERT INTO outlet_file (entries) VALUES (?)", (json.dumps([asdict(e) for e in entries]),))
+            stored = self.db.execute("SELECT entries FROM outlet_file").fetchone()
+            known = [OutletEntry(**entry) for entry in json.loads(stored[0])] if stored else []
+            spellings = dict(self.db.execute("SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"))
+            self.db.execute("DELETE FROM outlet_names")
+            self.db.executemany("INSERT INTO outlet_names (spelling, name) VALUES (?, ?)",
+                                sorted(fold_outlets(spellings, known).items()))
 
     def apply_aliases(self, entries: list) -> int:
         with self.transaction():

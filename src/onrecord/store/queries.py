@@ -89,7 +89,7 @@ class Queries:
                 params.append(value)
         if where.outlet:
             spellings = self.outlet_spellings(where.outlet)
-            clauses.append(f"a.outlet IN ({','.join('?' * len(spellings))})")
+            clauses.append(f"a.outlet_as_given IN ({','.join('?' * len(spellings))})")
             params += spellings
         sql = (QUOTE_COLUMNS + (" WHERE " + " AND ".join(clauses) if clauses else "")
                + " ORDER BY a.published IS NULL, a.published DESC, a.id, s.start")
@@ -123,7 +123,7 @@ class Queries:
             params.append(search)
         sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "",
                                        order=NEWEST_FIRST if newest_first else BY_REACH)
-        params.append(min_outlets)
+        params.append(min_outlets if min_outlets > 1 else 0)  # a statement whose outlets are all unknown counts 0
         if limit:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -153,13 +153,13 @@ class Queries:
         """Every article that reported a statement, first reported first."""
         return self.db.execute(
             "SELECT a.id AS article_id, a.headline, a.outlet, a.published, a.url, s.quote, s.start, s.end, s.kind, s.cue,"
-            " s.speaker_mention FROM statements s JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ?"
+            " s.speaker_mention FROM statements s JOIN shown_articles a ON a.id = s.article_id WHERE s.merged_id = ?"
             " ORDER BY a.published IS NULL, a.published, a.id, s.start", (merged_id,)).fetchall()
 
     def story(self, story_id: str) -> tuple[sqlite3.Row, list[sqlite3.Row]]:
         summary = self.found(self.db.execute(STORIES.format(where=" WHERE a.story = ?"), (story_id, 1)).fetchone(),
                              "story", story_id)
-        articles = self.db.execute("SELECT id, headline, outlet, published, url, copy_group FROM articles WHERE story = ?"
+        articles = self.db.execute("SELECT id, headline, outlet, published, url, copy_group FROM shown_articles WHERE story = ?"
                                    " ORDER BY published IS NULL, published, id", (story_id,)).fetchall()
         return summary, articles
 
@@ -173,7 +173,7 @@ class Queries:
         return self.db.execute(SPEAKER_SUMMARY).fetchall()
 
     def article(self, id_prefix: str) -> sqlite3.Row:
-        rows = self.db.execute("SELECT * FROM articles WHERE id >= ? AND id < ? LIMIT 2",
+        rows = self.db.execute("SELECT * FROM shown_articles WHERE id >= ? AND id < ? LIMIT 2",
                                (id_prefix, id_prefix + "\uffff")).fetchall()
         if not rows:
             raise NotFound(f"no article with id {id_prefix!r} in {self.path}")
@@ -193,11 +193,18 @@ class Queries:
         return cursor.execute(EXPORTS[name].format(columns=", ".join(f'"{c}"' for c in columns)))
 
 
+# Articles as the read side shows them: the outlet named by link.outlets (outlet_names), as given beside it.
+NAMED_ARTICLES = """
+    CREATE TEMP VIEW IF NOT EXISTS shown_articles AS
+    SELECT a.id, a.source, a.url, coalesce(o.name, a.outlet) AS outlet, a.outlet AS outlet_as_given, a.headline, a.author,
+           a.published, a.text, a.ingested_at, a.headline_first, a.copy_group, a.story, a.source_id
+    FROM main.articles a LEFT JOIN main.outlet_names o ON o.spelling = a.outlet"""
+
 QUOTE_COLUMNS = """
     SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
            s.speaker_gender, s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
            s.merged_id
-    FROM statements s JOIN articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
+    FROM statements s JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
 
 SPEAKER_SUMMARY = """
     SELECT p.id, p.name, p.type,
@@ -205,18 +212,18 @@ SPEAKER_SUMMARY = """
              AS variants,
            count(s.id) AS statements, min(a.published) AS first, max(a.published) AS last,
            group_concat(DISTINCT a.outlet) AS outlets
-    FROM people p JOIN statements s ON s.person_id = p.id JOIN articles a ON a.id = s.article_id
+    FROM people p JOIN statements s ON s.person_id = p.id JOIN shown_articles a ON a.id = s.article_id
     GROUP BY p.id ORDER BY statements DESC, p.name"""
 
 MERGED_STATEMENTS = """
     SELECT m.id, m.quote, m.person_id, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
            (SELECT s2.article_id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
             ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_article,
-           count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets,
+           count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets,
            group_concat(DISTINCT a.outlet) AS outlet_names
-    FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN articles a ON a.id = s.article_id
+    FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN shown_articles a ON a.id = s.article_id
          LEFT JOIN people p ON p.id = m.person_id{where}
-    GROUP BY m.id HAVING outlets >= ? ORDER BY {order}"""
+    GROUP BY m.id HAVING outlets >= ? ORDER BY {order}"""  # outlets: the known ones; an unknown one is not counted
 BY_REACH = "outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"
 NEWEST_FIRST = "first_seen IS NULL, first_seen DESC, m.id DESC"
 
@@ -228,7 +235,7 @@ STORIES = """
            group_concat(DISTINCT a.outlet) AS outlets,
            (SELECT group_concat(name, ' | ') FROM (SELECT DISTINCT p.name FROM articles x JOIN statements s ON s.article_id = x.id
               JOIN people p ON p.id = s.person_id WHERE x.story = a.story ORDER BY p.name)) AS people
-    FROM articles a{where} GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
+    FROM shown_articles a{where} GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
 
 PEOPLE = """
     SELECT p.id, p.name, p.type, p.gender, p.wikidata,
@@ -243,9 +250,9 @@ PEOPLE = """
 EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
     "articles": "SELECT {columns} FROM articles ORDER BY id",
     "merged_statements": "SELECT {columns} FROM (SELECT m.id, m.person_id, m.quote, min(a.published) AS first_seen,"
-                         " count(DISTINCT a.id) AS articles, count(DISTINCT coalesce(a.outlet, a.id)) AS outlets"
+                         " count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets"
                          " FROM merged_statements m JOIN statements s ON s.merged_id = m.id"
-                         " JOIN articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
+                         " JOIN shown_articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start",
     "people": "SELECT {columns} FROM (" + PEOPLE.format(where="") + ")",
 }

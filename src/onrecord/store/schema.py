@@ -197,6 +197,10 @@ MIGRATIONS = [
     ALTER TABLE person_names ADD COLUMN type TEXT;
     UPDATE person_names SET type = (SELECT type FROM people WHERE id = person_id);
     ALTER TABLE people ADD COLUMN given_name TEXT;  -- the name an aliases file gave
+    -- One outlet per publisher: each spelling an article gave, named by link.outlets (made again after each
+    -- ingest, from every spelling stored and the user's outlets file, kept here as JSON).
+    CREATE TABLE outlet_names (spelling TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE outlet_file (entries TEXT NOT NULL);
     UPDATE people SET given_name = name WHERE wikidata IS NOT NULL;
     """,
 ]
