@@ -6,6 +6,7 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
@@ -14,6 +15,7 @@ from conftest import partition, run_cli
 from test_ingest import (
     bbc_lines,
     children_of,
+    feed,
     stored,
     wait_for_articles,
     wait_until_gone,
@@ -111,12 +113,16 @@ def test_killed_at_chosen_states_then_rerun(tmp_path, dump):
     the OOM killer or a closed terminal might; the writer alone, whose workers must notice and go)."""
     db = tmp_path / "killed.db"
     counts = [0]
+    fed = "".join(dump["path"].read_text(encoding="utf-8").splitlines(keepends=True)[:ARTICLES - 40]).encode("utf-8")
     for run, articles_first in enumerate([0, 20, 60]):
-        process = subprocess.Popen(ingest_command(db, dump["path"]), start_new_session=True,
+        # Part of the dump on stdin, which stays open: the run cannot end by itself before the kill, however loaded.
+        process = subprocess.Popen(ingest_command(db, "-"), start_new_session=True, stdin=subprocess.PIPE,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        threading.Thread(target=feed, args=(process.stdin, fed), daemon=True).start()
         if articles_first:
             wait_for_articles(db, articles_first, process)
         workers = wait_for_workers(process)
+        assert process.poll() is None, f"ingest ended (exit {process.returncode}) with its stdin still open"
         if run == 1:
             os.killpg(process.pid, signal.SIGKILL)
         else:

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from itertools import islice, permutations
 
 import pytest
-from conftest import CORPORA, partition
+from conftest import CORPORA, partition, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onrecord.link.copies import content_of, content_spans, is_outlet_boilerplate, outside, passages
-from onrecord.link.people import MemoryPeople, canonical_name, person_for, roles_text, variants_text
+from onrecord.link.people import MemoryPeople, canonical_name, person_for, role_key, roles_text, variants_text
 from onrecord.link.statements import merge_reports
 from onrecord.link.stories import components, report_links
 from onrecord.model import Article, Statement
@@ -74,6 +74,22 @@ def test_roles_are_written_most_frequent_first_with_their_dates():
     text = roles_text([("Mayor", "2020-01-02", "2020-05-01", 2), ("Governor", "2021-03-04", "2021-03-04", 5),
                        ("Senator", None, None, 1)])
     assert text == "Governor (2021-03-04) | Mayor (2020-01-02 to 2020-05-01) | Senator"
+
+
+def test_roles_in_two_cases_are_one_role_in_the_store_written_the_same_whichever_came_first(tmp_path):
+    assert role_key("Former Florida Gov.") == role_key("former Florida Gov.") != role_key("Florida Gov.")
+    shown = set()
+    for order in ((0, 1), (1, 0)):
+        with Store(tmp_path / f"{order}.db") as store:
+            with store.transaction():
+                for i in order:
+                    text = f"Budget news {i}\n\n{['Former', 'former'][i]} Mayor Ines Carvalho spoke on day {i}.\n\n“Taxes will fall,” said Ines Carvalho."
+                    article = Article(text, id=article_id(text), published=f"2021-0{i + 1}-01")
+                    start = text.index("Taxes will fall")
+                    store.add(article, [Statement("Taxes will fall", start, start + 15, "direct", "said", "Ines Carvalho",
+                                                  "person", "Ines Carvalho", 0.9)], roles={"Ines Carvalho": {f"{['Former', 'former'][i]} Mayor"}})
+            shown.add(store.people()[0]["roles"])
+    assert shown == {"Former Mayor (2021-01-01 to 2021-02-01)"}
 
 
 def test_a_name_kept_apart_is_not_joined_by_its_middle_initial():
@@ -208,3 +224,26 @@ def test_a_story_ends_when_its_reports_are_weeks_apart(tmp_path):
     story = {article.published: next(s for a, _, s in result["articles"] if a == article.id) for article, _ in articles}
     assert story["2021-05-03"] == story["2021-05-05"] != story["2021-06-12"]
     assert len(result["merged"]) == 1  # one statement, in two stories
+
+
+@pytest.mark.slow
+def test_an_outlets_recurring_note_joins_no_unrelated_articles_on_real_news(tmp_path):
+    """PolNeAR's 132 HuffPost articles: an editor's note under 16 of them once made them one copy group and a
+    six-month story. No copy group or story of unrelated articles may be left, and no statement in the note."""
+    with gzip.open(CORPORA / "polnear-attribution" / "polnear.jsonl.gz", "rt", encoding="utf-8") as file:
+        records = [r for r in map(json.loads, file) if r["source"] == "huff-post"]
+    dump = tmp_path / "huffpost.jsonl"
+    dump.write_text("".join(json.dumps({k: r[k] for k in ("id", "title", "text", "date", "source")}) + "\n" for r in records))
+    result = run_cli("ingest", "--db", tmp_path / "h.db", dump)
+    assert result.returncode == 0, result.stderr
+    with Store(tmp_path / "h.db", readonly=True) as store:
+        db = store.db
+        assert db.execute("SELECT count(*) FROM boilerplate WHERE outlet = 'huff-post'").fetchone()[0] >= 1
+        copies = db.execute("SELECT count(*) c FROM articles GROUP BY copy_group ORDER BY c DESC LIMIT 1").fetchone()[0]
+        stories = db.execute("SELECT count(*) c, julianday(max(published)) - julianday(min(published)) FROM articles"
+                             " GROUP BY story ORDER BY c DESC").fetchall()
+        in_notes = db.execute("SELECT count(*) FROM statements s JOIN outlet_passages o ON o.article_id = s.article_id"
+                              " AND s.start < o.end AND s.end > o.start JOIN boilerplate b ON b.key = o.key").fetchone()[0]
+    print(f"HuffPost: largest copy group {copies}, largest story {stories[0][0]} articles")
+    assert copies <= 2 and stories[0][0] <= 3 and in_notes == 0
+    assert all(days <= 31 for count, days in stories if count > 1)

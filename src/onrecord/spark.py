@@ -30,8 +30,8 @@ from .export import SCHEMAS
 from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
 from .link.order import report_order
 from .link.outlets import fold_outlets, load_outlets
-from .link.people import (MemoryPeople, apply_aliases, canonical_name, majority_gender, person_for, roles_text,
-                          variants_text)
+from .link.people import (MemoryPeople, apply_aliases, canonical_name, majority_gender, person_for, role_key,
+                          roles_text, variants_text)
 from .link.statements import merge_reports
 from .link.stories import close_in_time, components, report_links
 from .model import Document, Statement
@@ -254,9 +254,11 @@ def person_rows(index: MemoryPeople, articles) -> list[tuple]:
             genders.setdefault(person, {})[gender] = genders.get(person, {}).get(gender, 0) + count
     roles: dict[int, dict[str, list]] = {}
     for person, role, published in articles.flatMap(lambda a: roles_in_article(index, a)).collect():
-        seen = roles.setdefault(person, {}).setdefault(role, [None, None, 0])
-        dates = [d for d in (seen[0], published) if d]
-        seen[0], seen[1], seen[2] = min(dates, default=None), max([d for d in (seen[1], published) if d], default=None), seen[2] + 1
+        seen = roles.setdefault(person, {}).setdefault(role_key(role), [role, None, None, 0])
+        seen[0] = min(seen[0], role)
+        seen[1] = min([d for d in (seen[1], published) if d], default=None)
+        seen[2] = max([d for d in (seen[2], published) if d], default=None)
+        seen[3] += 1
     rows = []
     for person, names in sorted(index.names.items()):
         given, wikidata = index.given.get(person, (None, None))
@@ -264,7 +266,7 @@ def person_rows(index: MemoryPeople, articles) -> list[tuple]:
         name = canonical_name(uses, given)
         kind = names[name][1] if name in names else "person"
         rows.append((person, name, kind, wikidata, variants_text(uses) or None,
-                     roles_text((role, *seen) for role, seen in roles.get(person, {}).items()),
+                     roles_text(tuple(seen) for seen in roles.get(person, {}).values()),
                      majority_gender(genders.get(person, {}))))
     return rows
 

@@ -59,10 +59,16 @@ def majority_gender(counts: dict[str, int]) -> str | None:
     return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
 
 
+def role_key(role: str) -> str:
+    """Roles that differ only in the case of ASCII letters are one role ('Former Gov.' = 'former Gov.'), as
+    SQLite's NOCASE compares them; it is written in the spelling that sorts first (upper case first)."""
+    return "".join(c.lower() if "A" <= c <= "Z" else c for c in role)
+
+
 def roles_text(roles: Iterable[tuple[str, str | None, str | None, int]]) -> str | None:
     """A person's roles (role, first seen, last seen, articles), most written first: 'Governor (2016-01-02 to 2016-03-01)'."""
     shown = []
-    for role, first, last, _ in sorted(roles, key=lambda r: (-r[3], r[0].casefold())):
+    for role, first, last, _ in sorted(roles, key=lambda r: (-r[3], r[0].casefold(), r[0])):
         dates = f" ({first}{f' to {last}' if last != first else ''})" if first else ""
         shown.append(role + dates)
     return " | ".join(shown) or None

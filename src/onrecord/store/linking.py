@@ -363,6 +363,7 @@ def link_roles(db: sqlite3.Connection, person: int, found: Iterable[str], publis
     db.executemany(
         "INSERT INTO person_roles (person_id, role, first_seen, last_seen, articles) VALUES (?, ?, ?, ?, 1)"
         " ON CONFLICT (person_id, role) DO UPDATE SET articles = articles + 1,"
+        " role = CASE WHEN excluded.role < role COLLATE BINARY THEN excluded.role ELSE role END,"  # link.people.role_key
         " first_seen = min(coalesce(first_seen, excluded.first_seen), coalesce(excluded.first_seen, first_seen)),"
         " last_seen = max(coalesce(last_seen, excluded.last_seen), coalesce(excluded.last_seen, last_seen))",
         [(person, role, published, published) for role in sorted(set(found))])
@@ -385,7 +386,10 @@ def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
                " ON CONFLICT (person_id, name) DO UPDATE SET uses = uses + excluded.uses", (person, other))
     db.execute("INSERT INTO person_roles (person_id, role, first_seen, last_seen, articles)"
                " SELECT ?, role, first_seen, last_seen, articles FROM person_roles WHERE person_id = ?"
-               " ON CONFLICT (person_id, role) DO UPDATE SET articles = articles + excluded.articles", (person, other))
+               " ON CONFLICT (person_id, role) DO UPDATE SET articles = articles + excluded.articles,"
+               " role = CASE WHEN excluded.role < role COLLATE BINARY THEN excluded.role ELSE role END,"
+               " first_seen = min(coalesce(first_seen, excluded.first_seen), coalesce(excluded.first_seen, first_seen)),"
+               " last_seen = max(coalesce(last_seen, excluded.last_seen), coalesce(excluded.last_seen, last_seen))", (person, other))
     db.execute("UPDATE statements SET person_id = ? WHERE person_id = ?", (person, other))
     moved = [row[0] for row in db.execute("SELECT id FROM merged_statements WHERE person_id = ?", (other,))]
     db.execute("UPDATE merged_statements SET person_id = ? WHERE person_id = ?", (person, other))
