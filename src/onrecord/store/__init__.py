@@ -123,9 +123,9 @@ class Store(Queries):
         """
         new = self.db.execute(
             "INSERT OR IGNORE INTO articles (id, source, url, outlet, headline, author, published, text, ingested_at,"
-            " headline_first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " headline_first, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.source, article.url, article.outlet, article.headline, article.author,
-             article.published, article.text, time.time(), article.headline_first),
+             article.published, article.text, time.time(), article.headline_first, article.source_id),
         ).rowcount == 1
         if fingerprint:
             self.db.execute("INSERT OR IGNORE INTO inputs (fingerprint, article_id) VALUES (?, ?)", (fingerprint, article.id))
