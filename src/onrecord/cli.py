@@ -32,6 +32,7 @@ from .link.outlets import load_outlets
 from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store
+from .store.restore import holds_store, is_empty, restore
 from .terminal import Parser, error_line, json_line, terminal_safe
 
 if TYPE_CHECKING:  # the pipeline loads spaCy: imported when a command needs it
@@ -337,9 +338,7 @@ def ingest_into(store: Store, args: argparse.Namespace, progress: Progress) -> i
     tables = [p for p in args.paths if is_table_folder(p)]
     refused: list[InputError] = []  # articles of the tables over the limits
     for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
-        before = len(refused)
-        new, already = load_tables(store, folder, on_error=lambda error: (refused.append(error), report(error)))
-        say(f"{folder}: {new} new articles, {already} already stored, {len(refused) - before} refused")
+        load_folder(store, folder, lambda error: (refused.append(error), report(error)))
     paths = [p for p in args.paths if p not in tables]
     if args.reprocess:
         summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
@@ -355,6 +354,19 @@ def ingest_into(store: Store, args: argparse.Namespace, progress: Progress) -> i
         f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
         f"{summary.rate:.1f} articles/s -> {args.db}", sys.stdout)
     return 130 if summary.interrupted else 1 if summary.failed or refused else 0
+
+
+def load_folder(store: Store, folder: str, on_error) -> None:
+    """An export into an empty store is restored as it was; a Spark run's tables, or any tables into a store
+    that holds articles already, are linked as ingest links them."""
+    if holds_store(folder):
+        if is_empty(store):
+            say(f"{folder}: {restore(store, folder)} articles restored as exported")
+            return
+        say(f"{folder}: the store is not empty, so the export is linked into it rather than restored as it was")
+    refused: list[InputError] = []
+    new, already = load_tables(store, folder, on_error=lambda error: (refused.append(error), on_error(error)))
+    say(f"{folder}: {new} new articles, {already} already stored, {len(refused)} refused")
 
 
 def ingest_progress() -> Progress:

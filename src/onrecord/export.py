@@ -27,7 +27,7 @@ STRING, INT, FLOAT = pa.string(), pa.int64(), pa.float64()
 SCHEMAS = {
     "articles": pa.schema([("id", STRING), ("source", STRING), ("url", STRING), ("outlet", STRING), ("headline", STRING),
                            ("author", STRING), ("published", STRING), ("text", STRING), ("copy_group", STRING),
-                           ("story", STRING)]),
+                           ("story", STRING), ("source_id", STRING), ("headline_first", INT)]),
     "statements": pa.schema([("id", INT), ("article_id", STRING), ("start", INT), ("end", INT), ("quote", STRING),
                              ("kind", STRING), ("cue", STRING), ("person_id", INT), ("speaker", STRING),
                              ("speaker_type", STRING), ("speaker_mention", STRING), ("confidence", FLOAT),
@@ -35,7 +35,18 @@ SCHEMAS = {
     "merged_statements": pa.schema([("id", INT), ("person_id", INT), ("quote", STRING), ("first_seen", STRING),
                                     ("articles", INT), ("outlets", INT)]),
     "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("wikidata", STRING), ("variants", STRING),
-                         ("roles", STRING), ("gender", STRING)]),
+                         ("roles", STRING), ("gender", STRING), ("given_name", STRING)]),
+}
+# What a store holds beyond the four tables above, so that an export loads back as it was, unlinked again
+# (`store.restore`); `onrecord spark` writes none of these.
+STORE_SCHEMAS = {
+    "inputs": pa.schema([("fingerprint", STRING), ("article_id", STRING)]),
+    "person_names": pa.schema([("person_id", INT), ("name", STRING), ("uses", INT), ("type", STRING)]),
+    "person_roles": pa.schema([("person_id", INT), ("role", STRING), ("first_seen", STRING), ("last_seen", STRING),
+                               ("articles", INT)]),
+    "person_keys": pa.schema([("key", STRING), ("person_id", INT)]),
+    "people_apart": pa.schema([("key", STRING), ("other", STRING)]),
+    "copy_pairs": pa.schema([("article_id", STRING), ("other_id", STRING)]),
 }
 FORMATS = ("jsonl", "csv", "parquet")
 ROWS_PER_BATCH = 10_000
@@ -46,7 +57,7 @@ def export(store: Store, out: str | Path, fmt: str) -> dict[str, int]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name, schema in SCHEMAS.items():
+    for name, schema in {**SCHEMAS, **STORE_SCHEMAS}.items():
         final = out / f"{name}.{fmt}"
         partial = out / f".{name}.{fmt}.partial"
         rows = store.table(name, schema.names)
@@ -123,14 +134,19 @@ def load(store: Store, folder: str | Path, on_error: Callable[[InputError], None
     rows = bounded_rows(folder, "articles", "text", on_error)
     while batch := list(islice(rows, LOAD_BATCH)):
         with store.transaction():
-            added = sum(store.add(Article(row["text"], row["source"], row["headline"], row["author"], iso_date(row["published"]),
-                                          row["id"], row["url"], row["outlet"]), statements.get(row["id"], []))
-                        for row in batch)
+            added = sum(store.add(article_of_row(row), statements.get(row["id"], [])) for row in batch)
         new, already = new + added, already + len(batch) - added
     return new, already
 
 
 LOAD_BATCH = 64  # rows of a table in memory at once, and articles per transaction
+
+
+def article_of_row(row: dict) -> Article:
+    """An article of an articles table; the columns an older export or Spark run lacks take their defaults."""
+    headline_first = row.get("headline_first")
+    return Article(row["text"], row["source"], row["headline"], row["author"], iso_date(row["published"]), row["id"],
+                   row["url"], row["outlet"], True if headline_first is None else bool(headline_first), row.get("source_id"))
 
 
 def table_files(folder: Path, name: str) -> list[Path]:
@@ -139,15 +155,16 @@ def table_files(folder: Path, name: str) -> list[Path]:
     return [single] if single.exists() else sorted((folder / name).glob("*.parquet"))
 
 
-def bounded_rows(folder: Path, table: str, column: str, on_error: Callable[[InputError], None]) -> Iterator[dict]:
+def bounded_rows(folder: Path, table: str, column: str, on_error: Callable[[InputError], None],
+                 ident: str = "id") -> Iterator[dict]:
     """The rows of a table whose ``column`` (the text) is within the per-article limits, read in small
-    batches. Each file is opened only if it is a regular file; one that is not Parquet, or is damaged, is one
-    error and the rows it gave before are kept."""
+    batches; a refused row is named by its ``ident`` column. Each file is opened only if it is a regular file;
+    one that is not Parquet, or is damaged, is one error and the rows it gave before are kept."""
     for path in table_files(folder, table):
         source = shown(str(path))
         try:
             with open_input(str(path)) as file:
-                yield from bounded_rows_of_file(pq.ParquetFile(file), source, table, column, on_error)
+                yield from bounded_rows_of_file(pq.ParquetFile(file), source, table, column, on_error, ident)
         except InputError as error:
             on_error(error)
         except (pa.ArrowException, UnicodeDecodeError, OSError) as error:
@@ -155,7 +172,7 @@ def bounded_rows(folder: Path, table: str, column: str, on_error: Callable[[Inpu
 
 
 def bounded_rows_of_file(tables: pq.ParquetFile, source: str, table: str, column: str,
-                         on_error: Callable[[InputError], None]) -> Iterator[dict]:
+                         on_error: Callable[[InputError], None], ident: str = "id") -> Iterator[dict]:
     """A row group whose text is larger than its rows may hold is refused from its metadata, before it is
     read (32 kB of Parquet can expand to gigabytes); a longer text is refused before it becomes a str."""
     leaf = next((i for i in range(tables.metadata.num_columns) if tables.schema.column(i).path == column), None)
@@ -166,14 +183,14 @@ def bounded_rows_of_file(tables: pq.ParquetFile, source: str, table: str, column
         size = meta.column(leaf).total_uncompressed_size
         if size > min(MAX_ROW_GROUP_BYTES, meta.num_rows * MAX_ARTICLE_BYTES):
             reason = f"in a row group of {size / 1e6:,.1f} MB of text, over the limit for its {meta.num_rows} rows; not loaded"
-            for ident in tables.read_row_group(group, columns=["id"]).column("id").to_pylist():
-                on_error(InputError(f"{source}: {table} {ident}", reason))
+            for name in tables.read_row_group(group, columns=[ident]).column(ident).to_pylist():
+                on_error(InputError(f"{source}: {table} {name}", reason))
             continue
         for batch in tables.iter_batches(batch_size=LOAD_BATCH, row_groups=[group]):
             length = pc.fill_null(pc.utf8_length(batch.column(column)), 0)
             fits = pc.and_(pc.greater(length, 0), pc.less_equal(length, MAX_ARTICLE_CHARS))
-            for ident, chars in zip(pc.filter(batch.column("id"), pc.invert(fits)).to_pylist(),
-                                    pc.filter(length, pc.invert(fits)).to_pylist()):
+            for name, chars in zip(pc.filter(batch.column(ident), pc.invert(fits)).to_pylist(),
+                                   pc.filter(length, pc.invert(fits)).to_pylist()):
                 reason = f"no {column}" if not chars else f"{column} is {chars:,} characters, over the {MAX_ARTICLE_CHARS:,} limit"
-                on_error(InputError(f"{source}: {table} {ident}", reason))
+                on_error(InputError(f"{source}: {table} {name}", reason))
             yield from batch.filter(fits).to_pylist()

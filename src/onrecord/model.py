@@ -55,7 +55,8 @@ class Document:
     """One article as found in an input, before its text is known: a file, a WARC record or a JSONL line.
 
     ``content`` is the raw bytes of a text file or HTML page, or a JSONL record's text field;
-    ``fingerprint`` identifies the raw input, so re-reading it can be skipped cheaply.
+    ``fingerprint`` identifies the raw input, so re-reading it can be skipped cheaply; ``source_id`` is the
+    input's own id for its record (a JSONL or Parquet record's "id", a WARC-Record-ID), when it has one.
     """
 
     source: str
@@ -67,6 +68,7 @@ class Document:
     published: str | None = None
     outlet: str | None = None
     author: str | None = None
+    source_id: str | None = None
 
     def __post_init__(self):
         """Every string from outside enters here: made valid Unicode once, for every stage after."""
@@ -92,6 +94,7 @@ class Article:
     url: str | None = None
     outlet: str | None = None
     headline_first: bool = True
+    source_id: str | None = None  # the input's own id for its record (see Document)
 
 
 @dataclass(frozen=True)

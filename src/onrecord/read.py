@@ -306,7 +306,16 @@ def record_document(where: str, record: object, print_: str) -> Document | Input
         return InputError(where, f"text is over the {MAX_ARTICLE_BYTES // 2**20} MiB limit for one article")
     return Document(where, "record", text, print_, url=record.get("url"), headline=record.get("title"),
                     published=record.get("date"), outlet=record.get("outlet") or record.get("source"),
-                    author=record.get("author"))
+                    author=record.get("author"), source_id=record_id(record.get("id")))
+
+
+def record_id(value: object) -> str | None:
+    """A record's own "id" as text: a non-empty string or a number (a boolean is neither)."""
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def json_type(value: object) -> str:
@@ -365,7 +374,8 @@ def warc_document(where: str, record) -> Document | InputError:
     declared = record.length
     if declared is not None and record.raw_stream.limit not in (None, 0):
         raise EOFError(f"it ends {record.raw_stream.limit} of its {declared} bytes early")
-    return Document(f"{where} {url}", "html", data, fingerprint(data), url=url)
+    return Document(f"{where} {url}", "html", data, fingerprint(data), url=url,
+                    source_id=record.rec_headers.get_header("WARC-Record-ID"))
 
 
 def to_article(document: Document) -> Article:
@@ -378,7 +388,8 @@ def to_article(document: Document) -> Article:
         text, headline_first = with_headline(document.headline, document.content)
     return checked_length(Article(text, document.source, headline=document.headline, author=document.author,
                    published=iso_date(document.published), id=article_id(text), url=document.url,
-                   outlet=document.outlet or site_of(document.url), headline_first=headline_first))
+                   outlet=document.outlet or site_of(document.url), headline_first=headline_first,
+                   source_id=document.source_id))
 
 
 def checked_length(article: Article) -> Article:
@@ -405,7 +416,8 @@ def html_article(document: Document) -> Article:
     text, headline_first = with_headline(found.title, found.text)
     url = found.url or document.url
     return Article(text, document.source, headline=found.title, author=found.author, published=iso_date(found.date),
-                   id=article_id(text), url=url, outlet=found.sitename or site_of(url), headline_first=headline_first)
+                   id=article_id(text), url=url, outlet=found.sitename or site_of(url), headline_first=headline_first,
+                   source_id=document.source_id)
 
 
 def with_headline(headline: str | None, body: str) -> tuple[str, bool]:

@@ -267,7 +267,7 @@ def person_rows(index: MemoryPeople, articles) -> list[tuple]:
         kind = names[name][1] if name in names else "person"
         rows.append((person, name, kind, wikidata, variants_text(uses) or None,
                      roles_text(tuple(seen) for seen in roles.get(person, {}).values()),
-                     majority_gender(genders.get(person, {}))))
+                     majority_gender(genders.get(person, {})), given))
     return rows
 
 
@@ -320,7 +320,8 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     copy_group = sc.broadcast(components(dates, pairs))
     story = sc.broadcast(components(dates, [*(p for p in pairs if close_in_time(dates[p[0]], dates[p[1]])), *story_links]))
     write(spark, out, "articles", articles.map(lambda a: a.article).map(lambda a: (
-        a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text, copy_group.value[a.id], story.value[a.id])))
+        a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text, copy_group.value[a.id], story.value[a.id],
+        a.source_id, int(a.headline_first))))
     numbered = (merges.flatMap(lambda m: [(r.order, (r, m.person, offsets_b.value[m.person] + g + 1)) for r, g in m.statements])
                 .sortByKey(numPartitions=narrow).values().zipWithIndex())
     write(spark, out, "statements", numbered.map(lambda item: statement_row(item[1] + 1, *item[0])))

@@ -93,6 +93,9 @@ class Store(Queries):
             for number in range(version + 1, SCHEMA_VERSION + 1):
                 if number in BACKFILLS:
                     BACKFILLS[number](self.db)
+            for (article_id,) in self.db.execute("SELECT DISTINCT o.article_id FROM outlet_passages o JOIN boilerplate b"
+                                                 " ON b.outlet = o.outlet AND b.key = o.key").fetchall():
+                self.drop_boilerplate_statements(article_id)  # linked again, a store may find boilerplate it had stored
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
@@ -127,9 +130,9 @@ class Store(Queries):
         """
         new = self.db.execute(
             "INSERT OR IGNORE INTO articles (id, source, url, outlet, headline, author, published, text, ingested_at,"
-            " headline_first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " headline_first, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.id, article.source, article.url, article.outlet, article.headline, article.author,
-             article.published, article.text, time.time(), article.headline_first),
+             article.published, article.text, time.time(), article.headline_first, article.source_id),
         ).rowcount == 1
         if fingerprint:
             self.db.execute("INSERT OR IGNORE INTO inputs (fingerprint, article_id) VALUES (?, ?)", (fingerprint, article.id))

@@ -321,8 +321,13 @@ class SqlPeople:
             return
         name = people_rules.canonical_name(((n, uses) for n, (uses, _) in names.items()), given)
         kind = names[name][1] if name in names else "person"
-        words = " " + " ".join(person_key(word) for word in name.split()) + " "
-        self.db.execute("UPDATE people SET name = ?, type = coalesce(?, type), words = ? WHERE id = ?", (name, kind, words, person))
+        self.db.execute("UPDATE people SET name = ?, type = coalesce(?, type), words = ? WHERE id = ?",
+                        (name, kind, name_words(name), person))
+
+
+def name_words(name: str) -> str:
+    """' ana maria ruiz ': a name's folded words, as people.words holds them, for matching part of a name."""
+    return " " + " ".join(person_key(word) for word in name.split()) + " "
 
 
 def note_genders(db: sqlite3.Connection, people: set[int]) -> None:

@@ -245,7 +245,7 @@ PEOPLE = """
            (SELECT count(*) FROM statements WHERE person_id = p.id) AS statements,
            (SELECT count(DISTINCT merged_id) FROM statements WHERE person_id = p.id) AS distinct_statements,
            (SELECT count(DISTINCT article_id) FROM statements WHERE person_id = p.id) AS articles
-    FROM people p{where} ORDER BY statements DESC, p.name"""
+    FROM people p{where} ORDER BY statements DESC, p.name, p.id"""
 
 EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
     "articles": "SELECT {columns} FROM articles ORDER BY id",
@@ -253,8 +253,15 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
                          " count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets"
                          " FROM merged_statements m JOIN statements s ON s.merged_id = m.id"
                          " JOIN shown_articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
-    "statements": "SELECT {columns} FROM statements ORDER BY article_id, start",
-    "people": "SELECT {columns} FROM (" + PEOPLE.format(where="") + ")",
+    "statements": "SELECT {columns} FROM statements ORDER BY article_id, start, id",
+    "people": "SELECT {columns} FROM (SELECT *, (SELECT given_name FROM people g WHERE g.id = p.id) AS given_name FROM ("
+              + PEOPLE.format(where="") + ") p ORDER BY statements DESC, name, id)",
+    "inputs": "SELECT {columns} FROM inputs ORDER BY fingerprint",
+    "person_names": "SELECT {columns} FROM person_names ORDER BY person_id, name",
+    "person_roles": "SELECT {columns} FROM person_roles ORDER BY person_id, role",
+    "person_keys": "SELECT {columns} FROM person_keys ORDER BY key",
+    "people_apart": "SELECT {columns} FROM people_apart ORDER BY key, other",
+    "copy_pairs": "SELECT {columns} FROM copy_pairs ORDER BY article_id, other_id",
 }
 
 
