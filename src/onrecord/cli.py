@@ -242,7 +242,7 @@ def run_extract(args: argparse.Namespace) -> int:
                 print(json_line(statement.to_dict()))
             sys.stdout.flush()
         else:
-            console.print(statement_table(*result))
+            console.print(statement_table(result.article, result.statements))
     return 1 if failed else 0
 
 
