@@ -113,7 +113,7 @@ def test_person_with_timeline_and_statements(client):
     data = client.get(f"/api/people/{person_id}").json()
     assert data["person"]["name"] == speaker
     assert sum(month["statements"] for month in data["timeline"]) <= data["person"]["statements"]
-    assert any(s["outlets"] == 2 for s in data["statements"]["items"])
+    assert any(s["articles"] == 2 for s in data["statements"]["items"])
     for someone in client.get("/api/people", params={"per_page": 20}).json()["items"]:
         dates = [s["first_seen"] for s in client.get(f"/api/people/{someone['id']}").json()["statements"]["items"]]
         assert dates == sorted(dates, key=lambda d: d or "", reverse=True)  # newest first, undated last
