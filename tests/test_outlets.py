@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
+from onrecord.aliases import load_outlets
 from onrecord.errors import InputError
 from onrecord.link.outlets import (
     OutletEntry,
     fold_outlets,
-    load_outlets,
     outlet_key,
     registered_domain,
     same_outlet,

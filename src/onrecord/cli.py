@@ -22,13 +22,12 @@ from rich.table import Table
 from rich.text import Text
 
 from . import evaluate as scoring
-from .aliases import load_aliases
+from .aliases import load_aliases, load_outlets
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
-from .link.outlets import load_outlets
 from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store

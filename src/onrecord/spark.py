@@ -24,12 +24,12 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from . import read
-from .aliases import load_aliases
+from .aliases import load_aliases, load_outlets
 from .errors import InputError, OnRecordError
 from .export import SCHEMAS
 from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
 from .link.order import report_order
-from .link.outlets import fold_outlets, load_outlets
+from .link.outlets import fold_outlets
 from .link.people import (MemoryPeople, apply_aliases, canonical_name, majority_gender, person_for, role_key,
                           roles_text, variants_text)
 from .link.statements import merge_reports

@@ -31,8 +31,7 @@ Known limits: spellings with one folded key are one outlet and ``not`` cannot pa
 ``abcnews.go.com`` are both ``go``; a domain's run-together words are split only against a spelling that
 has words, so ``nyt`` meets ``nytimes.com`` only through ``NY Times`` or ``The New York Times``.
 
-The outlets file is bounded as the aliases file is (no YAML anchors, no deep nesting, MAX_ALIASES_BYTES,
-MAX_ALIAS_NAMES names); everything but ``load_outlets`` is pure.
+The user's outlets file is read by ``onrecord.aliases.load_outlets``, bounded as the aliases file is.
 """
 
 from __future__ import annotations
@@ -43,11 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import tldextract
-import yaml
 
-from ..errors import InputError
-from ..limits import MAX_ALIAS_NAMES, MAX_ALIASES_BYTES, MAX_YAML_DEPTH
-from ..read import open_input, read_bounded
 
 # The Public Suffix List bundled with tldextract, only: no list URLs and no cache, so it never downloads
 # nor writes. Private suffixes count, so a blog on a shared host (x.blogspot.com) is its own publisher.
@@ -294,91 +289,3 @@ def fullness(name: str, count: int) -> tuple:
     more used; then alphabetically, so the choice never depends on order."""
     return (host_parts(name) is not None, " " not in name.strip(), not (name.lower() != name != name.upper()),
             name == name.lower(), -len(name.split()), -len(name), -count, name)
-
-
-def load_outlets(path: str) -> list[OutletEntry]:
-    text = read_text(path)
-    entries = from_yaml(path, text)
-    names = sum(1 + len(entry.spellings) + len(entry.apart) for entry in entries)
-    if names > MAX_ALIAS_NAMES:
-        raise InputError(path, f"outlets file names {names:,} outlets and spellings, over the {MAX_ALIAS_NAMES:,} limit")
-    entries = merged_by_name(entries)
-    check_each_spelling_once(path, entries)
-    return entries
-
-
-def read_text(path: str) -> str:
-    """The file's text, opened only if it is a regular file (a FIFO would hang the read) and within MAX_ALIASES_BYTES."""
-    try:
-        with open_input(path) as file:
-            return read_bounded(path, file, MAX_ALIASES_BYTES, what="outlets file", limit_of="").decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(path, f"cannot read outlets file ({error})") from None
-
-
-# libyaml's parser where PyYAML was built with it, as for the aliases file.
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-ENTRY_FIELDS = ("name", "spellings", "not")
-
-
-def from_yaml(path: str, text: str) -> list[OutletEntry]:
-    try:
-        check_shape(path, text)
-        data = yaml.load(text, Loader=LOADER) or []
-    except yaml.YAMLError as error:
-        raise InputError(path, f"not valid YAML ({str(error).splitlines()[0]})") from None
-    if not isinstance(data, list):
-        raise InputError(path, "outlets YAML must be a list of entries with a name")
-    return [entry_of(path, number, item) for number, item in enumerate(data, start=1)]
-
-
-def entry_of(path: str, number: int, item: object) -> OutletEntry:
-    if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not outlet_key(item["name"]):
-        raise InputError(path, f"entry {number} has no name")
-    name = item["name"].strip()
-    unknown = sorted(map(str, set(item) - set(ENTRY_FIELDS)))
-    if unknown:
-        raise InputError(path, f"entry {number} ({name}): unknown field {unknown[0]!r} (an entry has name, spellings, not)")
-    spellings, apart = item.get("spellings") or [], item.get("not") or []
-    if not all(isinstance(names, list) and all(isinstance(x, str) for x in names) for names in (spellings, apart)):
-        raise InputError(path, f"entry {number} ({name}): spellings and not must be lists of names")
-    blank = next((s for s in spellings + apart if not outlet_key(s)), None)
-    if blank is not None:
-        raise InputError(path, f"entry {number} ({name}): {blank!r} has no letters or digits")
-    if outlet_key(name) in map(outlet_key, apart):
-        raise InputError(path, f"entry {number} ({name}): not names the outlet itself")
-    return OutletEntry(name, [s.strip() for s in spellings], [s.strip() for s in apart])
-
-
-def check_shape(path: str, text: str) -> None:
-    """Refuse, as the file is parsed and before anything is built, the first anchor (&name) or alias (*name), and
-    nesting deeper than MAX_YAML_DEPTH (libyaml builds nested lists by recursing in C: 50,000 "[" crash Python)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=LOADER):
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise InputError(path, f"line {event.start_mark.line + 1}: YAML anchors and aliases (&, *) are not allowed "
-                                   "in an outlets file (a few lines of them can stand for millions of names); "
-                                   "write each name out")
-        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
-        if depth > MAX_YAML_DEPTH:
-            raise InputError(path, f"line {event.start_mark.line + 1}: YAML nested over {MAX_YAML_DEPTH} deep; an outlets "
-                                   "file is a list of entries holding lists of names")
-
-
-def merged_by_name(entries: list[OutletEntry]) -> list[OutletEntry]:
-    merged: dict[str, OutletEntry] = {}
-    for entry in entries:
-        into = merged.setdefault(entry.name, OutletEntry(entry.name))
-        into.spellings += entry.spellings
-        into.apart += entry.apart
-    return list(merged.values())
-
-
-def check_each_spelling_once(path: str, entries: list[OutletEntry]) -> None:
-    """A spelling listed under two outlets would join them: say so rather than pick one."""
-    owner: dict[str, str] = {}
-    for entry in entries:
-        for spelling in [entry.name, *entry.spellings]:
-            first = owner.setdefault(outlet_key(spelling), entry.name)
-            if first != entry.name:
-                raise InputError(path, f"{spelling!r} is listed under two outlets, {first!r} and {entry.name!r}")
