@@ -39,14 +39,14 @@ SENTENCE_ENDS = (".", "!", "?", "”", '"')
 SENTENCE_END = re.compile(r"(?<=[.!?”\"])\s+")  # within a paragraph, where a line break is a hard wrap
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an article has dozens, and sketches are held by the thousand
 class Passage:
     start: int
     end: int
     key: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sketch:
     shingles: int  # how many distinct shingles the article has
     signature: bytes  # MinHash values, NUM_PERM unsigned 32-bit integers

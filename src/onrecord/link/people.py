@@ -97,7 +97,7 @@ class MemoryPeople:
 
     def __init__(self) -> None:
         self.keys: dict[str, int] = {}
-        self.apart: set[tuple[str, str]] = set()
+        self.apart: dict[str, set[str]] = {}  # key -> the keys the user said are someone else
         self.names: dict[int, dict[str, list]] = {}  # person -> name -> [uses, kind]
         self.given: dict[int, tuple[str, str | None]] = {}
 
@@ -105,7 +105,7 @@ class MemoryPeople:
         return self.keys.get(key)
 
     def kept_apart(self, key: str, person: int) -> bool:
-        return any((key, other) in self.apart for other, owner in self.keys.items() if owner == person)
+        return any(self.keys.get(other) == person for other in self.apart.get(key, ()))
 
     def new_person(self, key: str) -> int:
         person = len(self.names) + 1
@@ -126,7 +126,8 @@ class MemoryPeople:
         self.given[person] = (name, wikidata or self.given.get(person, (None, None))[1])
 
     def keep_apart(self, key: str, other: str) -> None:
-        self.apart |= {(key, other), (other, key)}
+        self.apart.setdefault(key, set()).add(other)
+        self.apart.setdefault(other, set()).add(key)
 
     def join(self, person: int, other: int) -> None:
         for key, owner in self.keys.items():

@@ -148,6 +148,8 @@ class Store(Queries):
         return True
 
     def outside_boilerplate(self, article_id: str, statements: list[Statement]) -> list[Statement]:
+        if not statements:
+            return statements
         spans = [(p.start, p.end) for p in linking.boilerplate_of(self.db, article_id)]
         return [s for s in statements if link_copies.outside(spans, s.start, s.end)]
 
