@@ -183,13 +183,27 @@ def candidate_pairs(ids: list[str]) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
 
 
-def people_index(articles, entries: list) -> MemoryPeople:
+def article_facts(linked: Linkable) -> list[tuple]:
+    """What the people table and the outlets need of one article, to be counted over all articles in one pass:
+    each speaker name (with the type of its first statement, as the store meets it), the outlet's spelling,
+    the gender each statement gives its speaker, and each role written before a speaker's full name."""
+    named = named_in_article(linked)
+    names = {name for name, _ in named}
+    article = linked.article
+    facts: list[tuple] = [("name", name, kind) for name, kind in named]
+    facts += [("outlet", article.outlet)] if article.outlet else []
+    facts += [("gender", s.speaker, s.speaker_gender) for s in linked.statements if s.speaker_gender]
+    facts += [("role", name, role, article.published)
+              for name, found in linked.extracted.roles.items() if name in names for role in sorted(found)]
+    return facts
+
+
+def people_index(facts: dict[tuple, int], entries: list) -> MemoryPeople:
     """Every speaker name linked to a person as the store links it: aliases first (as `ingest --aliases`),
-    then each name with the number of articles that give it (and, per article, the type of its first use)."""
+    then each name with the number of articles that give it."""
     index = MemoryPeople()
     apply_aliases(index, entries, index.join)
-    uses = articles.flatMap(named_in_article).countByValue()
-    for (name, kind), count in sorted(uses.items()):
+    for (_, name, kind), count in sorted((fact, n) for fact, n in facts.items() if fact[0] == "name"):
         person_for(index, name, kind, uses=count)
     return index
 
@@ -245,20 +259,20 @@ def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
     return PersonMerge(person, [(r, g) for r, (g, _) in zip(ordered, joined)], merged, reporters)
 
 
-def person_rows(index: MemoryPeople, articles) -> list[tuple]:
+def person_rows(index: MemoryPeople, facts: dict[tuple, int]) -> list[tuple]:
     """The people table: the canonical name, variants, roles and gender of each person, by link.people's rules."""
     genders: dict[int, dict[str, int]] = {}
-    for (person, gender), count in articles.flatMap(lambda a: [(index_person(index, s.speaker), s.speaker_gender)
-                                                              for s in a.statements if s.speaker_gender]).countByValue().items():
-        if person:
-            genders.setdefault(person, {})[gender] = genders.get(person, {}).get(gender, 0) + count
     roles: dict[int, dict[str, list]] = {}
-    for person, role, published in articles.flatMap(lambda a: roles_in_article(index, a)).collect():
-        seen = roles.setdefault(person, {}).setdefault(role_key(role), [role, None, None, 0])
-        seen[0] = min(seen[0], role)
-        seen[1] = min([d for d in (seen[1], published) if d], default=None)
-        seen[2] = max([d for d in (seen[2], published) if d], default=None)
-        seen[3] += 1
+    for fact, count in sorted(facts.items(), key=lambda item: repr(item[0])):
+        if fact[0] == "gender" and (person := index_person(index, fact[1])):
+            genders.setdefault(person, {})[fact[2]] = genders.get(person, {}).get(fact[2], 0) + count
+        elif fact[0] == "role" and (person := index_person(index, fact[1])):
+            _, _, role, published = fact
+            seen = roles.setdefault(person, {}).setdefault(role_key(role), [role, None, None, 0])
+            seen[0] = min(seen[0], role)
+            seen[1] = min([d for d in (seen[1], published) if d], default=None)
+            seen[2] = max([d for d in (seen[2], published) if d], default=None)
+            seen[3] += count
     rows = []
     for person, names in sorted(index.names.items()):
         given, wikidata = index.given.get(person, (None, None))
@@ -273,13 +287,6 @@ def person_rows(index: MemoryPeople, articles) -> list[tuple]:
 
 def index_person(index: MemoryPeople, name: str | None) -> int:
     return index.person_with_key(person_key(name)) or 0 if name else 0
-
-
-def roles_in_article(index: MemoryPeople, linked: Linkable) -> list[tuple[int, str, str | None]]:
-    """(person, role, date) for each role the article writes before the full name of one of its speakers."""
-    named = {name for name, _ in named_in_article(linked)}
-    return [(index_person(index, name), role, linked.article.published)
-            for name, found in linked.extracted.roles.items() if name in named for role in sorted(found)]
 
 
 # --- the job ---
@@ -304,10 +311,11 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     dates = dict(articles.map(lambda a: (a.article.id, a.article.published)).collect())
     pairs = copy_pairs(articles, narrow)
 
-    people = people_index(articles, aliases or [])
+    facts = dict(articles.flatMap(article_facts).countByValue())  # one pass for people, roles, genders, outlets
+    people = people_index(facts, aliases or [])
     people_b = sc.broadcast(people)
-    spellings = articles.filter(lambda a: a.article.outlet).map(lambda a: a.article.outlet).countByValue()
-    outlet_names = sc.broadcast(fold_outlets(dict(spellings), outlets or []))
+    spellings = {fact[1]: count for fact, count in facts.items() if fact[0] == "outlet"}
+    outlet_names = sc.broadcast(fold_outlets(spellings, outlets or []))
     merges = (articles.flatMap(lambda a: reported(a, outlet_names.value)).map(lambda r: (index_person(people_b.value, r.statement.speaker)
                                                         if r.statement.speaker_type != "unknown" else 0, r))
               .groupByKey(narrow).map(lambda kv: merge_person(*kv)).cache())
@@ -327,7 +335,7 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     write(spark, out, "statements", numbered.map(lambda item: statement_row(item[1] + 1, *item[0])))
     write(spark, out, "merged_statements", merges.flatMap(lambda m: [
         (offsets_b.value[m.person] + g + 1, m.person or None, *row) for g, row in enumerate(m.merged)]))
-    write(spark, out, "people", sc.parallelize(person_rows(people, articles), 1))
+    write(spark, out, "people", sc.parallelize(person_rows(people, facts), 1))
     return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(dates),
             "statements": statements, "merged": total, "errors": errors}
 
