@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from ..link import people as people_rules
 from ..link import statements as statement_rules
@@ -29,19 +30,17 @@ def link_copies(db: sqlite3.Connection, article: Article, article_sketch: Sketch
     """Store the sketch; link the article to every stored article it is a copy of. Returns the articles
     whose boilerplate this article revealed (a passage of their outlet now known to be furniture)."""
     article_id = article.id
-    db.execute("INSERT INTO article_sketches (article_id, shingles, signature) VALUES (?, ?, ?)",
-               (article_id, article_sketch.shingles, article_sketch.signature))
-    keys = sorted(set(article_sketch.keys))
     candidates: set[str] = set()
-    for key in keys:
+    for key in sorted(set(article_sketch.keys)):
         rows = db.execute("SELECT article_id FROM article_keys WHERE key = ? LIMIT ?", (key, MAX_KEY_ARTICLES + 1)).fetchall()
         if len(rows) <= MAX_KEY_ARTICLES:
             candidates.update(row[0] for row in rows)
-    db.executemany("INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)", [(key, article_id) for key in keys])
+    store_sketch(db, article_id, article_sketch)
     revealed = note_passages(db, article, article_sketch.passages)
-    content = lazy(lambda: content_of(article.text, article.headline_first, boilerplate_of(db, article_id)))
+    # made once, and only if a candidate gets past the MinHash screen
+    content = cache(lambda: content_of(article.text, article.headline_first, boilerplate_of(db, article_id)))
     copies = [c for c in sorted(candidates)
-              if are_copies(article_sketch, stored_sketch(db, c), content, lazy(lambda c=c: stored_content(db, c)))]
+              if are_copies(article_sketch, stored_sketch(db, c), content, cache(lambda c=c: stored_content(db, c)))]
     db.execute("UPDATE articles SET copy_group = ?, story = ? WHERE id = ?", (article_id, article_id, article_id))
     db.executemany("INSERT OR IGNORE INTO copy_pairs (article_id, other_id) VALUES (?, ?)",
                    [tuple(sorted((article_id, c))) for c in copies])
@@ -52,10 +51,12 @@ def link_copies(db: sqlite3.Connection, article: Article, article_sketch: Sketch
     return revealed
 
 
-def lazy(make):
-    """``make()`` once, when first asked for."""
-    made = []
-    return lambda: made[0] if made else made.append(make()) or made[0]
+def store_sketch(db: sqlite3.Connection, article_id: str, article_sketch: Sketch) -> None:
+    """What later articles find this one by: its MinHash signature, and its band and passage keys."""
+    db.execute("INSERT INTO article_sketches (article_id, shingles, signature) VALUES (?, ?, ?)",
+               (article_id, article_sketch.shingles, article_sketch.signature))
+    db.executemany("INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)",
+                   [(key, article_id) for key in sorted(set(article_sketch.keys))])
 
 
 def note_passages(db: sqlite3.Connection, article: Article, found: Iterable[Passage]) -> set[str]:
@@ -242,19 +243,6 @@ def reports_near(db: sqlite3.Connection, merged: int, day: str) -> list[str]:
         return [row[0] for row in db.execute("SELECT article_id FROM statement_days WHERE merged_id = ?", (merged,))]
     return [row[0] for row in db.execute("SELECT article_id FROM statement_days WHERE merged_id = ? AND"
                                          " (day = '' OR day BETWEEN ? AND ?)", (merged, *story_window(day)))]
-
-
-def index_report_days(db: sqlite3.Connection, merged_id: int) -> None:
-    """statement_days for the reports of one merged statement, each day's reports joined into one story."""
-    days: dict[str, list[str]] = {}
-    for article_id, published in db.execute(
-            "SELECT a.id, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.merged_id = ? ORDER BY a.id", (merged_id,)).fetchall():
-        days.setdefault(report_day(published), []).append(article_id)
-    db.execute("DELETE FROM statement_days WHERE merged_id = ?", (merged_id,))
-    for day, articles in sorted(days.items()):
-        join(db, "story", sorted(set(articles)))
-        add_report(db, merged_id, day, articles[0])
 
 
 def join_days(db: sqlite3.Connection, merged: int, other: int) -> None:

@@ -23,7 +23,7 @@ from ..link.stories import report_day
 from ..model import Article
 from ..read import shown
 from . import Store
-from .linking import name_words, note_passages
+from .linking import SqlStatements, name_words, note_passages, store_sketch
 
 
 def columns_of(table: str) -> list[str]:
@@ -107,21 +107,17 @@ def index_articles(store: Store) -> None:
     among them marked as ingest marks it: a passage is judged on all the articles that carry it)."""
     for row in store.stored_articles():
         found = sketch(row["text"], bool(row["headline_first"]))
-        store.db.execute("INSERT INTO article_sketches (article_id, shingles, signature) VALUES (?, ?, ?)",
-                         (row["id"], found.shingles, found.signature))
-        store.db.executemany("INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)",
-                             [(key, row["id"]) for key in sorted(set(found.keys))])
+        store_sketch(store.db, row["id"], found)
         note_passages(store.db, Article(row["text"], id=row["id"], published=row["published"], outlet=row["outlet"]),
                       found.passages)
 
 
 def index_wordings(db: sqlite3.Connection) -> None:
     """Each merged statement's wordings (its reports' quotes, normalised) and their grams, under its person."""
+    wordings = SqlStatements(db)
     for merged, person, quote in reports(db, "s.merged_id, s.person_id, s.quote"):
         norm = normalise_quote(quote)
-        if db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) VALUES (?, ?)", (merged, norm)).rowcount:
-            db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
-                           [(person or 0, gram, merged) for gram in set(quote_grams(norm))])
+        wordings.add_wording(merged, person or 0, quote, norm, quote_grams(norm))
 
 
 def index_report_days(db: sqlite3.Connection) -> None:
