@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -29,3 +30,16 @@ def segments(text: str, statements: list, colours: int) -> tuple[list[Segment], 
         at = s["end"]
     pieces.append(Segment(text[at:]))
     return pieces, by_speaker
+
+
+def sentence_around(text: str, start: int, end: int, reach: int = 300) -> dict:
+    """The quote with the rest of its sentence (or paragraph) on either side."""
+    left = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
+    stops = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s", text[max(left, start - reach):start])]
+    if stops:
+        left = max(left, start - reach) + stops[-1]
+    right_end = text.find("\n", end, end + reach)
+    right = right_end if right_end != -1 else min(len(text), end + reach)
+    stop = re.search(r"[.!?][”\"’]?(\s|$)", text[end:right])
+    right = end + stop.end() if stop else right
+    return {"before": text[left:start], "quote": text[start:end], "after": text[end:right]}

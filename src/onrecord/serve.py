@@ -28,7 +28,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .display import segments
+from .display import segments, sentence_around
 from .errors import BadRequest, NotFound, OnRecordError
 from .store import QuoteFilter, Store
 
@@ -343,19 +343,6 @@ def create_app(db: str) -> FastAPI:
         return page(request, "story.html", **story(s, story_id))
 
     return app
-
-
-def sentence_around(text: str, start: int, end: int, reach: int = 300) -> dict:
-    """The quote with the rest of its sentence (or paragraph) on either side."""
-    left = text.rfind("\n", max(0, start - reach), start) + 1 or max(0, start - reach)
-    stops = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s", text[max(left, start - reach):start])]
-    if stops:
-        left = max(left, start - reach) + stops[-1]
-    right_end = text.find("\n", end, end + reach)
-    right = right_end if right_end != -1 else min(len(text), end + reach)
-    stop = re.search(r"[.!?][”\"’]?(\s|$)", text[end:right])
-    right = end + stop.end() if stop else right
-    return {"before": text[left:start], "quote": text[start:end], "after": text[end:right]}
 
 
 def timeline_chart(months: list[dict], width: int = 640, height: int = 120) -> dict:

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import date
 
+from ..display import sentence_around
 from ..errors import AmbiguousId, InvalidSearch, NotFound
 from ..link.outlets import fold_outlets
 from ..link.people import roles_text
 from ..names import person_key
 
 
+ORDERS = ("relevance", "newest")
+SPEAKER_TYPES = ("person", "organization", "description", "unknown")
+# How an article names a speaker by a pronoun alone: 'he said', 'they said'.
+PRONOUN_MENTIONS = ("he", "she", "they", "i", "we", "it", "you", "him", "her", "them")
+CONTEXT_REACH = 300  # characters of the article read on either side of a quote for the sentence around it
+FACETS = 10  # people and outlets listed beside search results
+
+
 @dataclass(frozen=True)
 class QuoteFilter:
+    """Which statements a question is about; a field left None (or False) does not filter."""
+
     speaker: str | None = None
     search: str | None = None
     since: str | None = None
@@ -23,6 +36,27 @@ class QuoteFilter:
     limit: int | None = None
     offset: int = 0
     person_id: int | None = None
+    no_speaker: bool = False  # only statements whose speaker is not known
+    pronoun: bool = False  # only statements whose speaker the article names by a pronoun alone
+    min_confidence: float | None = None
+    speaker_type: str | None = None  # one of SPEAKER_TYPES
+    order: str | None = None  # one of ORDERS; None: by relevance when searching, else newest first
+
+    @property
+    def by_relevance(self) -> bool:
+        return bool(self.search) and self.order != "newest"
+
+
+def checked_day(value: str) -> str:
+    """A date as users give it: '2019', '2019-05' or '2019-05-03', and a real one; ValueError otherwise."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    try:
+        if not match:
+            raise ValueError
+        date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD") from None
+    return value.strip()
 
 
 class RolesText:
@@ -74,29 +108,81 @@ class Queries:
         return [f"{column} IN ({','.join('?' * len(people)) or 'NULL'})"], list(people)
 
     def quotes(self, where: QuoteFilter) -> list[sqlite3.Row]:
-        """Statements with their article and person, newest first."""
-        clauses, params = self.speaker_clause("s.person_id", where.speaker)
-        conditions = [
-            ("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", where.search),
-            ("a.published >= ?", where.since),
-            ("a.published <= ?", where.until and where.until + "\uffff"),  # '2019', '2019-05': the whole year, month
-            ("s.kind = ?", where.kind),
-            ("s.person_id = ?", where.person_id),
-        ]
-        for clause, value in conditions:
-            if value:
-                clauses.append(clause)
-                params.append(value)
-        if where.outlet:
-            spellings = self.outlet_spellings(where.outlet)
-            clauses.append(f"a.outlet_as_given IN ({','.join('?' * len(spellings))})")
-            params += spellings
-        sql = (QUOTE_COLUMNS + (" WHERE " + " AND ".join(clauses) if clauses else "")
-               + " ORDER BY a.published IS NULL, a.published DESC, a.id, s.start")
+        """Statements with their article and person: by relevance when searching (unless ``order`` says
+        newest), else newest first. ``marked`` is the quote with the searched words between \\x02 and \\x03."""
+        source, clauses, params = self.quote_conditions(where)
+        marked = "highlight(statements_fts, 0, char(2), char(3))" if where.search else "NULL"
+        order = "bm25(statements_fts), " if where.by_relevance else ""
+        sql = (QUOTE_COLUMNS.format(source=source, marked=marked) + conditions_sql(clauses)
+               + f" ORDER BY {order}a.published IS NULL, a.published DESC, a.id, s.start")
         if where.limit:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
         return self.searched(sql, params, where.search)
+
+    def count_quotes(self, where: QuoteFilter) -> int:
+        """How many statements the filter finds, whatever its limit."""
+        source, clauses, params = self.quote_conditions(where)
+        sql = f"SELECT count(*) FROM {source} JOIN shown_articles a ON a.id = s.article_id" + conditions_sql(clauses)
+        return self.searched(sql, params, where.search)[0][0]
+
+    def quote_facets(self, where: QuoteFilter) -> dict[str, list[sqlite3.Row]]:
+        """The people and the outlets the filter's statements come from, most first, with their counts."""
+        source, clauses, params = self.quote_conditions(where)
+        found = f" FROM {source} JOIN shown_articles a ON a.id = s.article_id" + conditions_sql(clauses)
+        people = self.searched(f"SELECT s.person_id AS id, (SELECT name FROM people WHERE id = s.person_id) AS name,"
+                               f" count(*) AS statements{found} GROUP BY s.person_id HAVING s.person_id IS NOT NULL"
+                               f" ORDER BY statements DESC, name LIMIT {FACETS}", params, where.search)
+        outlets = self.searched(f"SELECT a.outlet AS outlet, count(*) AS statements{found} GROUP BY a.outlet"
+                                f" HAVING a.outlet IS NOT NULL ORDER BY statements DESC, outlet LIMIT {FACETS}",
+                                params, where.search)
+        return {"people": people, "outlets": outlets}
+
+    def quote_conditions(self, where: QuoteFilter) -> tuple[str, list[str], list]:
+        """What the filter selects from: the statements (``s``), joined to the full-text index when searching,
+        and the conditions on them and their article (``a``), with their parameters."""
+        source = "statements s"
+        clauses, params = [], []
+        if where.search:
+            source = "statements_fts JOIN statements s ON s.id = statements_fts.rowid"
+            clauses.append("statements_fts MATCH ?")
+            params.append(where.search)
+        speaker_clauses, speaker_params = self.speaker_clause("s.person_id", where.speaker)
+        clauses += speaker_clauses
+        params += speaker_params
+        conditions = [
+            ("a.published >= ?", where.since),
+            ("a.published <= ?", where.until and where.until + "\uffff"),  # '2019', '2019-05': the whole year, month
+            ("s.kind = ?", where.kind),
+            ("s.person_id = ?", where.person_id),
+            ("s.confidence >= ?", where.min_confidence),
+            ("s.speaker_type = ?", where.speaker_type),
+        ]
+        for clause, value in conditions:
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        if where.no_speaker:
+            clauses.append("s.person_id IS NULL")
+        if where.pronoun:
+            clauses.append(f"lower(s.speaker_mention) IN ({','.join('?' * len(PRONOUN_MENTIONS))})")
+            params += PRONOUN_MENTIONS
+        if where.outlet:
+            spellings = self.outlet_spellings(where.outlet)
+            clauses.append(f"a.outlet_as_given IN ({','.join('?' * len(spellings))})")
+            params += spellings
+        return source, clauses, params
+
+    def sentences_around(self, rows: list) -> list[dict]:
+        """For each statement row (article_id, start, end, quote), the rest of its sentence on either side."""
+        around = []
+        for row in rows:
+            reach = min(row["start"], CONTEXT_REACH)
+            before, after = self.db.execute("SELECT substr(text, ?, ?), substr(text, ?, ?) FROM articles WHERE id = ?",
+                                            (row["start"] - reach + 1, reach, row["end"] + 1, CONTEXT_REACH,
+                                             row["article_id"])).fetchone()
+            around.append(sentence_around(before + row["quote"] + after, len(before), len(before) + len(row["quote"])))
+        return around
 
     def outlet_spellings(self, outlet: str) -> list[str]:
         """Every stored spelling of the outlet ``outlet`` names ('nyt' -> 'The New York Times', 'NYTimes', 'nytimes.com')."""
@@ -110,13 +196,19 @@ class Queries:
 
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
                           limit: int | None = None, offset: int = 0, person_id: int | None = None,
-                          merged_id: int | None = None, newest_first: bool = False) -> list[sqlite3.Row]:
-        """One row per statement across articles: the fullest wording, first seen, how many articles and outlets."""
+                          merged_id: int | None = None, newest_first: bool = False, since: str | None = None,
+                          until: str | None = None) -> list[sqlite3.Row]:
+        """One row per statement across articles: the fullest wording, first seen (and where), how many articles
+        and outlets. ``since`` and ``until`` keep the statements reported at least once between them."""
         clauses, params = self.speaker_clause("m.person_id", speaker)
         for clause, value in (("m.person_id = ?", person_id), ("m.id = ?", merged_id)):
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
+        if since or until:
+            clauses.append("m.id IN (SELECT r.merged_id FROM statements r JOIN articles d ON d.id = r.article_id"
+                           " WHERE d.published >= ? AND d.published <= ?)")
+            params += [since or "", (until or "9999") + "\uffff"]
         if search:
             clauses.append("m.id IN (SELECT merged_id FROM statements WHERE id IN"
                            " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
@@ -132,8 +224,43 @@ class Queries:
     def stories(self, min_articles: int = 1, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
         return self.db.execute(STORIES.format(where="") + " LIMIT ? OFFSET ?", (min_articles, limit, offset)).fetchall()
 
-    def people(self, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
-        return self.db.execute(PEOPLE.format(where="") + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+    def people(self, limit: int = -1, offset: int = 0, search: str | None = None) -> list[sqlite3.Row]:
+        """People, most quoted first; with ``search``, those whose name or a spelling of it holds those words."""
+        if not search:
+            return self.db.execute(PEOPLE.format(where="") + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        found = self.people_found(search)
+        return self.db.execute(PEOPLE.format(where=f" WHERE p.id IN ({','.join('?' * len(found)) or 'NULL'})")
+                               + " LIMIT ? OFFSET ?", (*found, limit, offset)).fetchall()
+
+    def people_found(self, search: str) -> list[int]:
+        """The people a search for a name finds: as ``people_named``, or any of their spellings containing it."""
+        spelled = self.db.execute("SELECT DISTINCT person_id FROM person_names WHERE instr(lower(name), lower(?)) > 0",
+                                  (search.strip(),)).fetchall()
+        return sorted(set(self.people_named(search)) | {row[0] for row in spelled})
+
+    def person_outlets(self, person_id: int, limit: int = 10) -> list[sqlite3.Row]:
+        """The outlets that report a person most, with how many of their statements each reported."""
+        return self.db.execute("SELECT a.outlet, count(*) AS statements FROM statements s JOIN shown_articles a"
+                               " ON a.id = s.article_id WHERE s.person_id = ? AND a.outlet IS NOT NULL GROUP BY a.outlet"
+                               " ORDER BY statements DESC, a.outlet LIMIT ?", (person_id, limit)).fetchall()
+
+    def articles(self, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                 limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
+        """Stored articles without their text, newest first, with how many statements each holds."""
+        clauses, params = [], []
+        for clause, value in (("a.published >= ?", since), ("a.published <= ?", until and until + "\uffff")):
+            if value:
+                clauses.append(clause)
+                params.append(value)
+        if outlet:
+            spellings = self.outlet_spellings(outlet)
+            clauses.append(f"a.outlet_as_given IN ({','.join('?' * len(spellings))})")
+            params += spellings
+        return self.db.execute(
+            "SELECT a.id, a.source, a.url, a.outlet, a.outlet_as_given, a.headline, a.author, a.published, a.story,"
+            " a.copy_group, (SELECT count(*) FROM statements WHERE article_id = a.id) AS statements FROM shown_articles a"
+            + conditions_sql(clauses) + " ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
+            (*params, limit, offset)).fetchall()
 
     def person(self, person_id: int) -> sqlite3.Row:
         return self.found(self.db.execute(PEOPLE.format(where=" WHERE p.id = ?"), (person_id,)).fetchone(), "person", person_id)
@@ -168,9 +295,9 @@ class Queries:
             raise NotFound(f"no {what} {key!r} in {self.path}")
         return row
 
-    def speakers(self) -> list[sqlite3.Row]:
+    def speakers(self, limit: int | None = None) -> list[sqlite3.Row]:
         """Each person with their name variants, number of statements, first and last date, outlets."""
-        return self.db.execute(SPEAKER_SUMMARY).fetchall()
+        return self.db.execute(SPEAKER_SUMMARY + " LIMIT ?", (limit or -1,)).fetchall()
 
     def article(self, id_prefix: str) -> sqlite3.Row:
         rows = self.db.execute("SELECT * FROM shown_articles WHERE id >= ? AND id < ? LIMIT 2",
@@ -201,10 +328,10 @@ NAMED_ARTICLES = """
     FROM main.articles a LEFT JOIN main.outlet_names o ON o.spelling = a.outlet"""
 
 QUOTE_COLUMNS = """
-    SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
+    SELECT s.id, s.quote, {marked} AS marked, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
            s.speaker_gender, s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
            s.merged_id
-    FROM statements s JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
+    FROM {source} JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
 
 SPEAKER_SUMMARY = """
     SELECT p.id, p.name, p.type,
@@ -219,6 +346,11 @@ MERGED_STATEMENTS = """
     SELECT m.id, m.quote, m.person_id, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
            (SELECT s2.article_id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
             ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_article,
+           (SELECT a2.outlet FROM statements s2 JOIN shown_articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
+            ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_outlet,
+           (SELECT s2.cue FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
+            ORDER BY a2.published IS NULL, a2.published, a2.id, s2.start LIMIT 1) AS cue,
+           group_concat(DISTINCT s.kind) AS kinds,
            count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets,
            group_concat(DISTINCT a.outlet) AS outlet_names
     FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN shown_articles a ON a.id = s.article_id
@@ -265,6 +397,10 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
 }
 
 
+
+
+def conditions_sql(clauses: list[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
 
 
 def check_search(search: str | None) -> None:
