@@ -3,7 +3,7 @@
 from .errors import InputError, ModelError, OnRecordError
 from .model import Article, Statement
 
-__all__ = ["extract", "extract_article", "Article", "Statement", "OnRecordError", "InputError", "ModelError"]
+__all__ = ["extract", "extract_article", "open_store", "Article", "Statement", "OnRecordError", "InputError", "ModelError"]
 
 
 def __getattr__(name: str):
@@ -11,4 +11,7 @@ def __getattr__(name: str):
     if name in ("extract", "extract_article"):
         from . import pipeline
         return getattr(pipeline, name)
+    if name == "open_store":  # the store's modules take a second to import too (datasketch)
+        from .access import open_store
+        return open_store
     raise AttributeError(f"module 'onrecord' has no attribute {name!r}")
