@@ -3,6 +3,7 @@
 import contextlib
 import dataclasses
 import io
+import json
 import re
 import sqlite3
 import sys
@@ -119,6 +120,19 @@ def test_merged_statements_give_each_statement_once_with_its_outlets(store):
     assert m in store.merged_statements(since="2025-04-14")  # reported again on the 14th
     unknown = [x for x in merged if x.outlets == 0]
     assert unknown and all(x.outlet_names == () and x.first_outlet is None for x in unknown)  # a text file: no outlet
+
+
+def test_an_outlet_whose_name_holds_a_comma_stays_one_outlet(tmp_path):
+    wire = json.loads((ROOT / "examples" / "wire.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    records = [{**wire, "outlet": "Reuters, Inc.", "url": "https://reuters.example/1"},
+               {**wire, "outlet": "Example Wire", "url": "https://wire.example/1", "text": wire["text"] + "\n\nMore."}]
+    (tmp_path / "two.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run_cli("ingest", "--db", tmp_path / "two.db", tmp_path / "two.jsonl")
+    assert result.returncode == 0, result.stderr
+    with onrecord.open_store(tmp_path / "two.db") as reader:
+        merged = reader.merged_statements(min_outlets=2)
+        assert merged and all(sorted(m.outlet_names) == ["Example Wire", "Reuters, Inc."] for m in merged)
+        assert all(m.outlets == len(m.outlet_names) for m in merged)
 
 
 def test_people_search_by_surname(store):
