@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -28,22 +28,20 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .display import segments, sentence_around
+from .display import segments
 from .errors import BadRequest, NotFound, OnRecordError
 from .store import QuoteFilter, Store
+from .store.queries import ORDERS, checked_day
 
 HERE = FilePath(__file__).parent
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
-DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # empty too: a browser sends every field of a form, filled or not
+MAX_PAGE = 10_000
+PER_PAGE = 20
+LIST_PAGE = 50  # people and stories per page
 COLOURS = 8  # speaker colours in the stylesheet: .c0 ... .c7
 log = logging.getLogger("onrecord.serve")
 
-Text = Annotated[str | None, Query(max_length=MAX_QUERY)]
-Day = Annotated[str | None, Query(pattern=DATE, description="YYYY, YYYY-MM or YYYY-MM-DD")]
-Kind = Annotated[str | None, Query(pattern="^(direct|indirect|mixed)?$")]
-PageNumber = Annotated[int, Query(ge=1, le=10_000)]
-PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 ArticleId = Annotated[str, Path(min_length=4, max_length=64, description="an article id, or its first characters")]
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a row id: SQLite's integers are signed 64-bit")]
 NAMED_BY = {"person_id": "person", "merged_id": "statement", "article_id": "article", "story_id": "story"}
@@ -78,6 +76,12 @@ def http_url(value: object) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def route_path(scope: Scope) -> str:
+    """The request's path within the app: without the prefix a reverse proxy serves it under (``root_path``)."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
+
+
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     policy = DOCS_POLICY if path == "/docs" else CONTENT_SECURITY_POLICY
     return [(b"content-security-policy", "; ".join(f"{k} {v}" for k, v in policy.items()).encode()),
@@ -89,7 +93,7 @@ def with_security_headers(app: ASGIApp) -> ASGIApp:
     async def secured(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await app(scope, receive, send)
-        added = security_headers(scope["path"])
+        added = security_headers(route_path(scope))
         names = {name for name, _ in added}
 
         async def send_secured(message: Message) -> None:
@@ -128,11 +132,23 @@ def with_head(allow: bytes) -> bytes:
     return allow + b", HEAD" if b"GET" in methods and b"HEAD" not in methods else allow
 
 
+def served_under(prefix: str, app: ASGIApp) -> ASGIApp:
+    """The app as a reverse proxy serves it under PREFIX ('/onrecord'): pages link inside it."""
+    async def prefixed(scope: Scope, receive: Receive, send: Send) -> None:
+        if prefix and scope["type"] == "http" and not scope.get("root_path"):
+            scope = {**scope, "root_path": prefix}
+        await app(scope, receive, send)
+
+    return prefixed
+
+
 class OnRecordApp(FastAPI):
     """FastAPI with HEAD and the security headers outermost, so that even a 500 passes through them."""
 
+    prefix = ""  # the path a reverse proxy serves the app under
+
     def build_middleware_stack(self) -> ASGIApp:
-        return with_security_headers(answering_head(super().build_middleware_stack()))
+        return served_under(self.prefix, with_security_headers(answering_head(super().build_middleware_stack())))
 
 
 def named_in_path(request: Request) -> str:
@@ -150,13 +166,116 @@ def reachable_from_network(host: str) -> bool:
         return True
 
 
+# --- what a form or an API call asked ---
+# A browser sends every field of a form, filled or not: an empty parameter means "not given", everywhere.
+# Each parameter is checked here, in the user's terms, so a wrong one gives the page back with the form
+# and a sentence ("Since: use YYYY, YYYY-MM or YYYY-MM-DD"), never a validator's message.
+
+LABELS = {"q": "Words", "speaker": "Person", "outlet": "Outlet", "since": "Since", "until": "Until", "kind": "Kind",
+          "order": "Order", "page": "Page", "per_page": "Per page"}
+KINDS = ("direct", "indirect", "mixed")
+
+
+def field_problem(name: str, value: str) -> str | None:
+    """What is wrong with one given parameter, for the user, or None: 'use YYYY, YYYY-MM or YYYY-MM-DD'."""
+    if len(value) > MAX_QUERY:
+        return f"at most {MAX_QUERY} characters"
+    if name in ("since", "until"):
+        try:
+            checked_day(value)
+        except ValueError:
+            return "use YYYY, YYYY-MM or YYYY-MM-DD"
+    if name == "kind" and value not in KINDS:
+        return f"use {', '.join(KINDS[:-1])} or {KINDS[-1]}"
+    if name == "order" and value not in ORDERS:
+        return f"use {' or '.join(ORDERS)}"
+    if name in ("page", "per_page"):
+        most = MAX_PAGE if name == "page" else MAX_PER_PAGE
+        if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= most:
+            return f"use a whole number from 1 to {most}"
+    return None
+
+
+@dataclass
+class Form:
+    """The parameters as given, stripped (an empty one is not given), and what is wrong with them."""
+
+    values: dict[str, str]
+    wrong: dict[str, str]  # parameter -> what is wrong with it
+
+    @property
+    def problems(self) -> list[str]:
+        """What is wrong, in the form's words: 'Since: use YYYY, YYYY-MM or YYYY-MM-DD'."""
+        return [f"{LABELS[name]}: {what}" for name, what in self.wrong.items()]
+
+    def get(self, name: str) -> str | None:
+        return self.values.get(name) or None
+
+    def number(self, name: str, default: int) -> int:
+        return int(self.get(name) or default)
+
+    @property
+    def page(self) -> int:
+        return self.number("page", 1)
+
+    def quote_filter(self, per_page: int) -> QuoteFilter:
+        return QuoteFilter(self.get("speaker"), self.get("q"), self.get("since"), self.get("until"), self.get("outlet"),
+                           self.get("kind"), per_page + 1, (self.page - 1) * per_page, order=self.get("order"))
+
+    def query(self, **changed: str | int | None) -> str:
+        """This form's query string with some fields changed (None drops one), for links: pagers, facets."""
+        values = {**self.values, **changed}
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def read_form(**given: str | None) -> Form:
+    values = {name: (value or "").strip() for name, value in given.items()}
+    return Form(values, {name: problem for name, value in values.items() if value and (problem := field_problem(name, value))})
+
+
+def param(name: str) -> object:
+    """A query parameter as browsers send it: a string, maybe empty; checked by ``read_form``."""
+    return Query(None, description=FIELD_HELP[name])
+
+
+FIELD_HELP = {"q": 'words of the quote: words, "a phrase", sanction*, tax OR tariff', "speaker": "a person's name, or part of it",
+              "outlet": "an outlet, in any of its spellings", "since": "reported on or after: YYYY, YYYY-MM or YYYY-MM-DD",
+              "until": "reported on or before: YYYY, YYYY-MM or YYYY-MM-DD", "kind": "direct, indirect or mixed",
+              "order": "relevance (the default when searching) or newest", "page": "the page, from 1",
+              "per_page": f"items per page, 1 to {MAX_PER_PAGE}"}
+
+
+def search_form(q: str | None = param("q"), speaker: str | None = param("speaker"), outlet: str | None = param("outlet"),
+                since: str | None = param("since"), until: str | None = param("until"), kind: str | None = param("kind"),
+                order: str | None = param("order"), page: str | None = param("page"),
+                per_page: str | None = param("per_page")) -> Form:
+    return read_form(q=q, speaker=speaker, outlet=outlet, since=since, until=until, kind=kind, order=order, page=page,
+                     per_page=per_page)
+
+
+def person_form(q: str | None = param("q"), since: str | None = param("since"), until: str | None = param("until"),
+                page: str | None = param("page"), per_page: str | None = param("per_page")) -> Form:
+    return read_form(q=q, since=since, until=until, page=page, per_page=per_page)
+
+
+def list_form(q: str | None = param("q"), page: str | None = param("page"), per_page: str | None = param("per_page")) -> Form:
+    return read_form(q=q, page=page, per_page=per_page)
+
+
+SearchForm = Annotated[Form, Depends(search_form)]
+PersonForm = Annotated[Form, Depends(person_form)]
+ListForm = Annotated[Form, Depends(list_form)]
+
+
 @dataclass
 class Page:
     items: list[dict]
     page: int
     per_page: int
     has_next: bool
+    total: int | None = None  # how many items in all, when counted
     people: list[dict] | None = None  # the people a speaker filter may mean, when it names more than one
+    facets: dict[str, list[dict]] | None = None  # the people and outlets of every result, with their counts
 
 
 def paged(rows: list, page: int, per_page: int) -> Page:
@@ -164,10 +283,21 @@ def paged(rows: list, page: int, per_page: int) -> Page:
     return Page([dict(r) for r in rows[:per_page]], page, per_page, len(rows) > per_page)
 
 
-def create_app(db: str) -> FastAPI:
+def marked_pieces(marked: str) -> list[dict]:
+    """A quote whose searched words FTS5 put between \\x02 and \\x03, as plain and matched pieces for a template."""
+    pieces = []
+    for i, part in enumerate(re.split("[\x02\x03]", marked)):
+        if part:
+            pieces.append({"text": part, "match": i % 2 == 1})
+    return pieces
+
+
+def create_app(db: str, root_path: str = "") -> FastAPI:
+    """The app over the store ``db``; ``root_path`` is the path prefix a reverse proxy serves it under ('/onrecord')."""
     app = OnRecordApp(title="onrecord", description="Who said what, on the record: statements, people and stories.",
                       version="0.1.0", docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None,
                       redirect_slashes=False)  # a redirect would be an absolute URL built from the Host header
+    app.prefix = root_path.rstrip("/")
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     Store(db, readonly=True).close()  # fail at start, with a clear message, if the store cannot be opened
@@ -181,12 +311,13 @@ def create_app(db: str) -> FastAPI:
     templates.env.filters["http_url"] = http_url
 
     def page(request: Request, name: str, status_code: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
+        context = {"root": request.scope.get("root_path", "").rstrip("/"), "form": read_form(), **context}
         return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 
     # --- errors: a clear message built from the request, never a traceback or an exception's text ---
 
     def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith(("/api/", "/static/", "/openapi.json"))
+        return not route_path(request.scope).startswith(("/api/", "/static/", "/openapi.json"))
 
     def error(request: Request, status: int, message: str, headers: dict | None = None):
         if wants_html(request):
@@ -204,7 +335,7 @@ def create_app(db: str) -> FastAPI:
     @app.exception_handler(OnRecordError)
     @app.exception_handler(sqlite3.Error)
     async def store_failed(request: Request, exc: Exception):
-        log.error("the store failed serving %r: %s", request.url.path, exc)
+        log.error("the store failed serving %r: %s", route_path(request.scope), exc)
         return error(request, 503, STORE_FAILED)
 
     @app.exception_handler(HTTPException)
@@ -220,37 +351,53 @@ def create_app(db: str) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
-        log.exception("error serving %r", request.url.path)
+        log.exception("error serving %r", route_path(request.scope))
         return error(request, 500, "internal error; the server log has the details")
 
     # --- data, shared by the API and the pages ---
+
+    def refused(request: Request, form: Form, template: str | None = None, **context):
+        """A request with wrong parameters: its page again with the form as filled and what is wrong, or a 400
+        naming the parameters ('since: use YYYY, YYYY-MM or YYYY-MM-DD')."""
+        if template and wants_html(request):
+            return page(request, template, status_code=400, form=form, problems=form.problems, **context)
+        if wants_html(request):
+            return error(request, 400, "; ".join(form.problems))
+        return error(request, 400, "; ".join(f"{name}: {what}" for name, what in form.wrong.items()))
 
     def summary(s: Store) -> dict:
         return {"counts": s.counts(), "recent": [dict(r) for r in s.quotes(QuoteFilter(limit=10))],
                 "people": [dict(r) for r in s.people(limit=10)]}
 
-    def search(s: Store, q, speaker, outlet, since, until, kind, page_number, per_page) -> Page:
-        where = QuoteFilter(speaker or None, q or None, since or None, until or None, outlet or None, kind or None, per_page + 1,
-                            (page_number - 1) * per_page)
-        found = paged(s.quotes(where), page_number, per_page)
+    def search(s: Store, form: Form, per_page: int) -> Page:
+        where = form.quote_filter(per_page)
+        found = paged(s.quotes(where), form.page, per_page)
+        for item, around in zip(found.items, s.sentences_around(found.items)):
+            item["context"] = {**around, "quote": marked_pieces(item["marked"] or item["quote"])}
+        found.total = s.count_quotes(where)
+        found.facets = {name: [dict(r) for r in rows] for name, rows in s.quote_facets(where).items()}
+        speaker = form.get("speaker")
         meant = s.people_meant(speaker) if speaker else []
         found.people = [dict(row) for row in meant] if len(meant) > 1 else None
         return found
 
-    def person(s: Store, person_id: int, page_number: int, per_page: int) -> dict:
-        statements = s.merged_statements(person_id=person_id, limit=per_page + 1, offset=(page_number - 1) * per_page,
-                                         newest_first=True)
-        return {"person": dict(s.person(person_id)), "timeline": [dict(r) for r in s.timeline(person_id)],
-                "statements": paged(statements, page_number, per_page)}
+    def person(s: Store, person_id: int, form: Form, per_page: int) -> dict:
+        found = s.person(person_id)
+        statements = s.merged_statements(person_id=person_id, search=form.get("q"), since=form.get("since"),
+                                         until=form.get("until"), limit=per_page + 1,
+                                         offset=(form.page - 1) * per_page, newest_first=True)
+        return {"person": dict(found), "timeline": [dict(r) for r in s.timeline(person_id)],
+                "outlets": [dict(r) for r in s.person_outlets(person_id)],
+                "statements": paged(statements, form.page, per_page)}
 
     def statement(s: Store, merged_id: int) -> dict:
         reports = [dict(r) for r in s.reports(merged_id)]
-        first = reports[0] if reports else None
-        context = None
-        if first:
-            text = s.article(first["article_id"])["text"]
-            context = sentence_around(text, first["start"], first["end"])
-        return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports}
+        earliest = reports[0]["published"] if reports else None
+        for report in reports:  # first only when the dates say so: the earliest dated report(s)
+            report["first"] = earliest is not None and report["published"] == earliest
+        context = s.sentences_around(reports[:1])[0] if reports else None
+        return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports,
+                "first_known": earliest is not None}
 
     def article(s: Store, article_id: str) -> dict:
         found = s.article(article_id)
@@ -261,6 +408,10 @@ def create_app(db: str) -> FastAPI:
         summary_row, articles = s.story(story_id)
         return {"story": dict(summary_row), "articles": [dict(a) for a in articles]}
 
+    def people_list(s: Store, form: Form, per_page: int) -> Page:
+        rows = s.people(limit=per_page + 1, offset=(form.page - 1) * per_page, search=form.get("q"))
+        return paged(rows, form.page, per_page)
+
     # --- JSON API ---
 
     @app.get("/api/summary")
@@ -268,17 +419,22 @@ def create_app(db: str) -> FastAPI:
         return summary(s)
 
     @app.get("/api/statements")
-    def api_statements(s: Opened, q: Text = None, speaker: Text = None, outlet: Text = None, since: Day = None,
-                       until: Day = None, kind: Kind = None, page: PageNumber = 1, per_page: PerPage = 20) -> Page:
-        return search(s, q, speaker, outlet, since, until, kind, page, per_page)
+    def api_statements(request: Request, s: Opened, form: SearchForm) -> Page:
+        if form.wrong:
+            return refused(request, form)
+        return search(s, form, form.number("per_page", PER_PAGE))
 
     @app.get("/api/people")
-    def api_people(s: Opened, page: PageNumber = 1, per_page: PerPage = 20) -> Page:
-        return paged(s.people(limit=per_page + 1, offset=(page - 1) * per_page), page, per_page)
+    def api_people(request: Request, s: Opened, form: ListForm) -> Page:
+        if form.wrong:
+            return refused(request, form)
+        return people_list(s, form, form.number("per_page", PER_PAGE))
 
     @app.get("/api/people/{person_id}")
-    def api_person(s: Opened, person_id: RowId, page: PageNumber = 1, per_page: PerPage = 20) -> dict:
-        return person(s, person_id, page, per_page)
+    def api_person(request: Request, s: Opened, person_id: RowId, form: PersonForm) -> dict:
+        if form.wrong:
+            return refused(request, form)
+        return person(s, person_id, form, form.number("per_page", PER_PAGE))
 
     @app.get("/api/merged/{merged_id}")
     def api_statement(s: Opened, merged_id: RowId) -> dict:
@@ -289,8 +445,11 @@ def create_app(db: str) -> FastAPI:
         return article(s, article_id)
 
     @app.get("/api/stories")
-    def api_stories(s: Opened, page: PageNumber = 1, per_page: PerPage = 20) -> Page:
-        return paged(s.stories(limit=per_page + 1, offset=(page - 1) * per_page), page, per_page)
+    def api_stories(request: Request, s: Opened, form: ListForm) -> Page:
+        if form.wrong:
+            return refused(request, form)
+        per_page = form.number("per_page", PER_PAGE)
+        return paged(s.stories(limit=per_page + 1, offset=(form.page - 1) * per_page), form.page, per_page)
 
     @app.get("/api/stories/{story_id}")
     def api_story(s: Opened, story_id: str) -> dict:
@@ -307,22 +466,24 @@ def create_app(db: str) -> FastAPI:
         return page(request, "home.html", **summary(s))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, s: Opened, q: Text = None, speaker: Text = None, outlet: Text = None,
-                    since: Day = None, until: Day = None, kind: Kind = None, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
-        results = search(s, q, speaker, outlet, since, until, kind, page_number, 20)
-        filters = {"q": q or "", "speaker": speaker or "", "outlet": outlet or "", "since": since or "",
-                   "until": until or "", "kind": kind or ""}
-        return page(request, "search.html", results=results, filters=filters)
+    def search_page(request: Request, s: Opened, form: SearchForm):
+        if form.wrong:
+            return refused(request, form, "search.html", results=None)
+        return page(request, "search.html", results=search(s, form, form.number("per_page", PER_PAGE)), form=form)
 
     @app.get("/people", response_class=HTMLResponse, include_in_schema=False)
-    def people_page(request: Request, s: Opened, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
-        return page(request, "people.html", people=paged(s.people(limit=51, offset=(page_number - 1) * 50), page_number, 50))
+    def people_page(request: Request, s: Opened, form: ListForm):
+        if form.wrong:
+            return refused(request, form, "people.html", people=None)
+        return page(request, "people.html", people=people_list(s, form, LIST_PAGE), form=form)
 
     @app.get("/person/{person_id}", response_class=HTMLResponse, include_in_schema=False)
-    def person_page(request: Request, s: Opened, person_id: RowId,
-                    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
-        data = person(s, person_id, page_number, 20)
-        return page(request, "person.html", **data, chart=timeline_chart(data["timeline"]))
+    def person_page(request: Request, s: Opened, person_id: RowId, form: PersonForm):
+        if form.wrong:
+            return refused(request, form, "person.html", **person(s, person_id, read_form(), PER_PAGE),
+                           chart=timeline_chart([], person_id))
+        data = person(s, person_id, form, PER_PAGE)
+        return page(request, "person.html", **data, chart=timeline_chart(data["timeline"], person_id), form=form)
 
     @app.get("/statement/{merged_id}", response_class=HTMLResponse, include_in_schema=False)
     def statement_page(request: Request, s: Opened, merged_id: RowId):
@@ -335,8 +496,11 @@ def create_app(db: str) -> FastAPI:
         return page(request, "article.html", **data, segments=pieces, speakers=speakers)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, s: Opened, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
-        return page(request, "stories.html", stories=paged(s.stories(limit=51, offset=(page_number - 1) * 50), page_number, 50))
+    def stories_page(request: Request, s: Opened, form: ListForm):
+        if form.wrong:
+            return refused(request, form)
+        rows = s.stories(limit=LIST_PAGE + 1, offset=(form.page - 1) * LIST_PAGE)
+        return page(request, "stories.html", stories=paged(rows, form.page, LIST_PAGE), form=form)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, s: Opened, story_id: str):
@@ -345,13 +509,15 @@ def create_app(db: str) -> FastAPI:
     return app
 
 
-def timeline_chart(months: list[dict], width: int = 640, height: int = 120) -> dict:
-    """Bars for an SVG chart of statements per month (drawn by the template; every value is a number)."""
+def timeline_chart(months: list[dict], person_id: int, width: int = 640, height: int = 120) -> dict:
+    """Bars for an SVG chart of statements per month (drawn by the template; every value is a number), each
+    a link to the person's statements of that month."""
     if not months:
         return {"bars": [], "width": width, "height": height}
     most = max(m["statements"] for m in months)
     step = width / len(months)
     bars = [{"x": round(i * step + 1, 1), "width": round(max(step - 2, 1), 1), "height": round(m["statements"] / most * (height - 20), 1),
-             "y": round(height - 20 - m["statements"] / most * (height - 20), 1), "month": m["month"], "count": m["statements"]}
+             "y": round(height - 20 - m["statements"] / most * (height - 20), 1), "month": m["month"], "count": m["statements"],
+             "link": f"/person/{person_id}?" + urlencode({"since": m["month"], "until": m["month"]})}
             for i, m in enumerate(months)]
     return {"bars": bars, "width": width, "height": height, "first": months[0]["month"], "last": months[-1]["month"]}
