@@ -82,7 +82,6 @@ def test_search_then_person_then_article(site, browser):
     page.wait_for_url("**/person/**")
     assert page.locator("h1.person-name").inner_text() == quote["speaker"]
     assert page.locator("svg.timeline rect").count() >= 1 or "No dated statements" in page.content()
-    page.screenshot(path=SCREENSHOTS / "person.png", full_page=True)
 
     page.go_back()
     results.first.locator("a", has_text="article").click()
@@ -125,3 +124,82 @@ def test_pages_keep_their_style_and_script_under_the_content_security_policy(sit
         page.keyboard.press("/")  # app.js puts the cursor in the search box
         assert page.evaluate("document.activeElement.id") == "q", path
     assert refused == []
+
+
+@pytest.fixture(scope="module")
+def newsroom_site(tmp_path_factory, site):
+    from newsroom import build_newsroom
+
+    with running_server(build_newsroom(tmp_path_factory.mktemp("newsroom"))) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_the_filter_form_with_empty_fields_then_page_two_then_a_facet(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/search")
+    page.fill("form.filters input[name=q]", "the OR we")
+    page.click("form.filters button")  # every other field left empty, as a user does
+    page.wait_for_url("**/search?**")
+    assert "speaker=&" in page.url and "since=&" in page.url  # the browser sent the empty fields
+    total = int(page.locator("p.total").inner_text().split()[0])
+    assert total > 20 and page.locator("li.statement").count() == 20
+    assert page.locator("li.statement mark.hit").count() >= 20
+    page.screenshot(path=SCREENSHOTS / "search.png", full_page=True)
+    first_page = page.locator("li.statement blockquote").all_inner_texts()
+    page.click("a[rel=next]")
+    page.wait_for_url("**page=2**")
+    assert page.locator("h1").inner_text().startswith("Statements matching")
+    assert set(page.locator("li.statement blockquote").all_inner_texts()).isdisjoint(first_page)
+    facet = page.locator("aside.facets ul.outlets li").first
+    outlet, count = facet.locator("a").inner_text(), int(facet.locator(".count").inner_text())
+    facet.locator("a").click()
+    page.wait_for_url("**outlet=**")
+    assert int(page.locator("p.total").inner_text().split()[0]) == count
+    assert page.locator("form.filters input[name=outlet]").input_value() == outlet
+    assert "page=" not in page.url  # a new filter starts again at page 1
+
+
+def test_a_wrong_date_gives_the_form_back_with_what_was_typed(site, browser):
+    page = browser.new_page()
+    page.goto(site + "/search")
+    page.fill("form.filters input[name=q]", "budget")
+    page.fill("form.filters input[name=since]", "2021-13")
+    page.click("form.filters button")
+    page.wait_for_url("**/search?**")
+    assert page.locator("ul.problems").inner_text() == "Since: use YYYY, YYYY-MM or YYYY-MM-DD"
+    assert page.locator("form.filters input[name=since]").input_value() == "2021-13"
+    assert page.locator("form.filters input[name=q]").input_value() == "budget"
+
+
+def test_people_search_then_the_person_page_then_a_month(newsroom_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(newsroom_site + "/people")
+    page.fill("#people-q", "raman")
+    page.click("form.filters button")
+    page.wait_for_url("**/people?q=raman**")
+    names = page.locator("table.list td:first-child a").all_inner_texts()
+    assert sorted(names) == ["Priya Raman", "Tomas Raman"]
+    page.click("text=Priya Raman")
+    page.wait_for_url("**/person/**")
+    assert page.locator("dd.outlets").inner_text().startswith("Valley Gazette (2)")
+    page.screenshot(path=SCREENSHOTS / "person.png", full_page=True)
+    page.locator("svg.timeline a").first.click()
+    page.wait_for_url("**since=2024-03**")
+    assert page.locator("li.statement").count() == 1
+    assert "Valley Gazette, Northern Post" in page.locator("li.statement .meta").inner_text() or \
+        "Northern Post, Valley Gazette" in page.locator("li.statement .meta").inner_text()
+
+
+def test_the_statement_page_marks_first_only_when_dated(newsroom_site, browser):
+    page = browser.new_page()
+    page.goto(newsroom_site + "/search?q=clinic")
+    page.locator("a", has_text="all reports").first.click()
+    page.wait_for_url("**/statement/**")
+    reports = page.locator("ol.reports li").all_inner_texts()
+    assert reports[0].startswith("first 2024-03-02 · Valley Gazette") and "unknown outlet" in reports[2]
+    assert page.locator(".first").count() == 1
+    page.goto(newsroom_site + "/search?q=ferry")
+    page.locator("a", has_text="all reports").first.click()
+    page.wait_for_url("**/statement/**")
+    assert page.locator(".first").count() == 0
+    assert page.locator(".first-seen").inner_text() == "earliest known: undated"

@@ -509,12 +509,29 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     return app
 
 
+def every_month(months: list[dict]) -> list[dict]:
+    """Statements per month from the first month to the last, a month with none included (as 0), so the bars
+    keep the spacing of time; months that are not YYYY-MM (a year alone) are kept as they are."""
+    counts = {m["month"]: m["statements"] for m in months}
+    dated = sorted(m for m in counts if re.fullmatch(r"\d{4}-\d{2}", m))
+    if not dated:
+        return months
+    (year, month), (last_year, last_month) = map(int, dated[0].split("-")), map(int, dated[-1].split("-"))
+    filled = []
+    while (year, month) <= (last_year, last_month):
+        key = f"{year:04d}-{month:02d}"
+        filled.append({"month": key, "statements": counts.pop(key, 0)})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [{"month": m, "statements": n} for m, n in counts.items()] + filled
+
+
 def timeline_chart(months: list[dict], person_id: int, width: int = 640, height: int = 120) -> dict:
     """Bars for an SVG chart of statements per month (drawn by the template; every value is a number), each
     a link to the person's statements of that month."""
+    months = every_month(months)
     if not months:
         return {"bars": [], "width": width, "height": height}
-    most = max(m["statements"] for m in months)
+    most = max(m["statements"] for m in months) or 1
     step = width / len(months)
     bars = [{"x": round(i * step + 1, 1), "width": round(max(step - 2, 1), 1), "height": round(m["statements"] / most * (height - 20), 1),
              "y": round(height - 20 - m["statements"] / most * (height - 20), 1), "month": m["month"], "count": m["statements"],

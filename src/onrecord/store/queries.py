@@ -127,13 +127,14 @@ class Queries:
         return self.searched(sql, params, where.search)[0][0]
 
     def quote_facets(self, where: QuoteFilter) -> dict[str, list[sqlite3.Row]]:
-        """The people and the outlets the filter's statements come from, most first, with their counts."""
+        """The people (and organisations: not descriptions such as 'a spokesman') and the outlets the filter's
+        statements come from, most first, with their counts."""
         source, clauses, params = self.quote_conditions(where)
-        found = f" FROM {source} JOIN shown_articles a ON a.id = s.article_id" + conditions_sql(clauses)
-        people = self.searched(f"SELECT s.person_id AS id, (SELECT name FROM people WHERE id = s.person_id) AS name,"
-                               f" count(*) AS statements{found} GROUP BY s.person_id HAVING s.person_id IS NOT NULL"
-                               f" ORDER BY statements DESC, name LIMIT {FACETS}", params, where.search)
-        outlets = self.searched(f"SELECT a.outlet AS outlet, count(*) AS statements{found} GROUP BY a.outlet"
+        joined = f" FROM {source} JOIN shown_articles a ON a.id = s.article_id"
+        named = " JOIN people p ON p.id = s.person_id AND p.type != 'description'"
+        people = self.searched(f"SELECT p.id, p.name, count(*) AS statements{joined}{named}{conditions_sql(clauses)}"
+                               f" GROUP BY p.id ORDER BY statements DESC, p.name LIMIT {FACETS}", params, where.search)
+        outlets = self.searched(f"SELECT a.outlet AS outlet, count(*) AS statements{joined}{conditions_sql(clauses)} GROUP BY a.outlet"
                                 f" HAVING a.outlet IS NOT NULL ORDER BY statements DESC, outlet LIMIT {FACETS}",
                                 params, where.search)
         return {"people": people, "outlets": outlets}
