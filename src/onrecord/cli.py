@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import json
 import os
-import re
+import socket
 import sqlite3
 import sys
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 from rich.text import Text
 
@@ -25,12 +28,14 @@ from . import evaluate as scoring
 from .aliases import load_aliases, load_outlets
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
+from .export import SCHEMAS, STORE_SCHEMAS
 from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
 from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store
+from .store.queries import ORDERS, SPEAKER_TYPES, checked_day
 from .store.restore import holds_store, is_empty, restore
 from .terminal import Parser, error_line, json_line, terminal_safe
 
@@ -64,10 +69,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="onrecord", description="Who said what, on the record.")
+    parser.add_argument("--version", action="version", version=f"onrecord {package_version()}",
+                        help="print onrecord's version and exit")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    extract = commands.add_parser("extract", help="statements and speakers of plain-text articles")
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="article files (.txt, UTF-8) or folders of them")
+    extract = commands.add_parser("extract", help="statements and speakers of articles, without a store")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help=INPUTS_HELP)
     extract.add_argument("--format", choices=("jsonl", "table"), help="default: table on a terminal, else jsonl")
     add_model_option(extract)
     extract.set_defaults(run=run_extract)
@@ -82,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest_ = commands.add_parser("ingest", help="store the articles and statements of text, HTML, WARC and JSONL inputs")
     ingest_.add_argument("paths", nargs="*", metavar="PATH",
-                         help=".txt, .html, .warc(.gz), .jsonl(.gz) files, folders of them, or - for JSONL on stdin")
+                         help=INPUTS_HELP + "; or the Parquet tables of `onrecord export` or `onrecord spark`")
     ingest_.add_argument("--jobs", type=positive_int, help="processes for the NLP work (default: all cores)")
     ingest_.add_argument("--aliases", metavar="FILE", help="identity corrections to apply first (CSV or YAML; see `people`)")
     ingest_.add_argument("--outlets", metavar="FILE", help="outlet spellings that are one publisher, and ones that are not"
@@ -94,42 +101,62 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_option(ingest_)
     ingest_.set_defaults(run=run_ingest)
 
-    statements = commands.add_parser("statements", help="each statement once, with how many articles and outlets reported it")
-    add_speaker_and_search_options(statements)
-    statements.add_argument("--min-outlets", type=positive_int, default=1, help="reported by at least this many outlets")
-    statements.add_argument("--limit", type=positive_int)
-    add_format_option(statements)
-    add_db_option(statements)
-    statements.set_defaults(run=run_statements)
-
-    stories = commands.add_parser("stories", help="articles about the same event: copies, and reports of the same statements")
-    stories.add_argument("--min-articles", type=positive_int, default=1)
-    add_format_option(stories)
-    add_db_option(stories)
-    stories.set_defaults(run=run_stories)
-
-    people = commands.add_parser("people", help="each person once: canonical name, spellings, roles, counts")
-    people.add_argument("--apply-aliases", metavar="FILE",
-                        help="join, keep apart and identify people as FILE says (CSV: name,alias,not,wikidata; or YAML)")
-    add_format_option(people)
-    add_db_option(people)
-    people.set_defaults(run=run_people)
-
-    quotes = commands.add_parser("quotes", help="statements in the store, newest first")
+    quotes = commands.add_parser("quotes", help="every report of a statement, one row per article: filter by speaker, "
+                                                "words, dates, outlet, kind, confidence")
     add_speaker_and_search_options(quotes)
-    quotes.add_argument("--since", type=date_arg, help="published on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
-    quotes.add_argument("--until", type=date_arg, help="published on or before (YYYY, YYYY-MM or YYYY-MM-DD)")
-    quotes.add_argument("--outlet", help="only articles from this outlet")
-    quotes.add_argument("--kind", choices=("direct", "indirect", "mixed"))
-    quotes.add_argument("--limit", type=positive_int)
+    add_date_options(quotes)
+    quotes.add_argument("--outlet", help="only articles from this outlet (any spelling of it: 'nyt', 'nytimes.com')")
+    quotes.add_argument("--kind", choices=("direct", "indirect", "mixed"),
+                        help="direct (in quotation marks), indirect (reported speech) or mixed")
+    quotes.add_argument("--no-speaker", action="store_true",
+                        help="only statements whose speaker is not known (also --speaker unknown)")
+    quotes.add_argument("--pronoun", action="store_true",
+                        help="only statements whose speaker the article names by a pronoun alone ('he said')")
+    quotes.add_argument("--min-confidence", type=fraction, metavar="X",
+                        help="only statements whose speaker confidence is at least X (0 to 1)")
+    quotes.add_argument("--type", choices=SPEAKER_TYPES, dest="speaker_type",
+                        help="only speakers of this type")
+    quotes.add_argument("--order", choices=ORDERS,
+                        help="with --search: best match first (relevance, the default) or newest first; "
+                             "without --search always newest first")
+    add_limit_option(quotes, "statements")
     add_format_option(quotes)
     add_db_option(quotes)
     quotes.set_defaults(run=run_quotes)
 
+    statements = commands.add_parser("statements", help="each statement once, with its first report and how many "
+                                                        "articles and outlets reported it")
+    add_speaker_and_search_options(statements)
+    add_date_options(statements, "first reported")
+    statements.add_argument("--min-outlets", type=positive_int, default=1, help="reported by at least this many outlets")
+    add_limit_option(statements, "statements")
+    add_format_option(statements)
+    add_db_option(statements)
+    statements.set_defaults(run=run_statements)
+
     speakers = commands.add_parser("speakers", help="each person quoted, with name variants, counts, dates and outlets")
+    add_limit_option(speakers, "speakers, the most quoted first")
     add_format_option(speakers)
     add_db_option(speakers)
     speakers.set_defaults(run=run_speakers)
+
+    people = commands.add_parser("people", help="each person once: canonical name, spellings, roles, counts; "
+                                                "identity corrections")
+    people.add_argument("--search", metavar="NAME", help="only people with this name, or part of it, in any spelling")
+    people.add_argument("--apply-aliases", metavar="FILE",
+                        help="join, keep apart and identify people as FILE says (CSV: name,alias,not,wikidata; or YAML)")
+    add_limit_option(people, "people, the most quoted first")
+    add_format_option(people)
+    add_db_option(people)
+    people.set_defaults(run=run_people)
+
+    stories = commands.add_parser("stories", help="articles about the same event: copies, and reports of the same statements")
+    stories.add_argument("--min-articles", type=positive_int, default=1,
+                         help="only stories of at least this many articles (default: 1)")
+    add_limit_option(stories, "stories, the largest first")
+    add_format_option(stories)
+    add_db_option(stories)
+    stories.set_defaults(run=run_stories)
 
     show = commands.add_parser("show", help="an article's text with its statements highlighted by speaker")
     show.add_argument("article_id", metavar="ARTICLE_ID", help="the article's id, or the start of it")
@@ -138,26 +165,56 @@ def build_parser() -> argparse.ArgumentParser:
 
     spark = commands.add_parser("spark", help="the same extraction and merging as a PySpark job (needs onrecord[spark])",
                                 add_help=False)
-    spark.add_argument("spark_args", nargs=argparse.REMAINDER, metavar="INPUT... --out DIR")
+    spark.add_argument("spark_args", nargs=argparse.REMAINDER, metavar="INPUT... --out DIR",
+                       help="the Spark job's own arguments (onrecord spark --help)")
     spark.set_defaults(run=run_spark)
 
     serve = commands.add_parser("serve", help="web pages and a JSON API over the store (read-only)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=positive_int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 exposes the store)")
+    serve.add_argument("--port", type=port_number, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--root-path", type=root_path_arg, default="", metavar="PREFIX",
+                       help="the path prefix the pages are served under behind a reverse proxy (e.g. /onrecord), "
+                            "for the links they contain")
     add_db_option(serve)
     serve.set_defaults(run=run_serve)
 
-    export_ = commands.add_parser("export", help="articles, statements and people as files for pandas, DuckDB or Spark")
-    export_.add_argument("out", metavar="OUT", help="folder to write articles.*, statements.*, people.* into")
-    export_.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
+    tables = ", ".join([*SCHEMAS, *STORE_SCHEMAS])
+    export_ = commands.add_parser("export", help="the store's tables as files for pandas, DuckDB or Spark "
+                                                 "(and to restore it with ingest)")
+    export_.add_argument("out", metavar="OUT", help=f"folder to write the tables into, one file each: {tables}")
+    export_.add_argument("--format", choices=EXPORT_FORMATS, default="parquet", help="file format (default: parquet)")
     add_db_option(export_)
     export_.set_defaults(run=run_export)
     return parser
 
 
+INPUTS_HELP = (".txt (text), .html/.htm, .warc(.gz), .jsonl(.gz) files (by content when the name does not tell), "
+               "folders of them, or - for JSONL on stdin")
+
+
+def package_version() -> str:
+    """The installed package's version; the package's own when it runs from a source tree."""
+    try:
+        return metadata.version("onrecord")
+    except metadata.PackageNotFoundError:
+        import onrecord
+        return getattr(onrecord, "__version__", "unknown")
+
+
 def add_speaker_and_search_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Ruiz')")
+    command.add_argument("--speaker", help="a person's name in any spelling, or part of it ('Ruiz'); "
+                                           "'unknown' for statements without a speaker")
     command.add_argument("--search", help='full-text query over the quotes: words, "a phrase", sanction*, tax OR tariff')
+
+
+def add_date_options(command: argparse.ArgumentParser, what: str = "published") -> None:
+    command.add_argument("--since", type=date_arg, help=f"{what} on or after (YYYY, YYYY-MM or YYYY-MM-DD)")
+    command.add_argument("--until", type=date_arg, help=f"{what} on or before (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def add_limit_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--limit", type=positive_int, metavar="N", help=f"show at most N {what} (default: all)")
 
 
 def add_db_option(command: argparse.ArgumentParser) -> None:
@@ -175,16 +232,36 @@ def positive_int(value: str) -> int:
     return int(value)
 
 
-def date_arg(value: str) -> str:
-    """'2019', '2019-05' or '2019-05-03', checked to be a real date."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+def port_number(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1 to 65535)")
+    return int(value)
+
+
+def fraction(value: str) -> float:
     try:
-        if not match:
-            raise ValueError
-        date(int(match[1]), int(match[2] or 1), int(match[3] or 1))
+        number = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
-    return value.strip()
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number from 0 to 1")
+    return number
+
+
+def root_path_arg(value: str) -> str:
+    """'/onrecord' (or 'onrecord/'): a path prefix, written with a leading slash and none after it."""
+    prefix = "/" + value.strip().strip("/")
+    if any(c in prefix for c in "?#\\ ") or not prefix.isprintable():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a URL path prefix (e.g. /onrecord)")
+    return "" if prefix == "/" else prefix
+
+
+def date_arg(value: str) -> str:
+    """'2019', '2019-05' or '2019-05-03', checked to be a real date (the store's one rule for dates)."""
+    try:
+        return checked_day(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_model_option(command: argparse.ArgumentParser) -> None:
@@ -315,40 +392,35 @@ def run_ingest(args: argparse.Namespace) -> int:
         raise OnRecordError("ingest needs at least one PATH (or --reprocess)")
 
     outlets = load_outlets(args.outlets) if args.outlets else None
-    with Store(args.db) as store, ingest_progress() as progress:
-        status = ingest_into(store, args, progress)
+    with Store(args.db) as store:
+        status = ingest_into(store, args)
         store.name_outlets(outlets)  # every spelling stored, old and new, named by one rule
     return status
 
 
-def ingest_into(store: Store, args: argparse.Namespace, progress: Progress) -> int:
-    from .ingest import Summary, ingest, reprocess
-
-    task = progress.add_task("ingest", total=None, stored=0, rate=0.0)
-
-    def show_progress(summary: Summary) -> None:
-        progress.update(task, completed=summary.new + summary.already, stored=summary.new, rate=summary.rate)
-
-    def report(error: InputError) -> None:
-        progress.console.print(Text(error_line(str(error))), soft_wrap=True)  # above the progress line
+def ingest_into(store: Store, args: argparse.Namespace) -> int:
+    from .ingest import ingest, reprocess
 
     if args.aliases:
         store.apply_aliases(load_aliases(args.aliases))
     tables = [p for p in args.paths if is_table_folder(p)]
     refused: list[InputError] = []  # articles of the tables over the limits
     for folder in tables:  # the Parquet tables of a Spark run (or an export): no NLP to redo
-        load_folder(store, folder, lambda error: (refused.append(error), report(error)))
+        load_folder(store, folder, lambda error: (refused.append(error), fail(str(error))))
     paths = [p for p in args.paths if p not in tables]
     if args.reprocess:
-        summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
-                            on_progress=show_progress)
+        with ingest_progress(store.counts()["articles"], "reprocessed") as (report, show_progress):
+            summary = reprocess(store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
+                                on_progress=show_progress)
         say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} articles reprocessed, {summary.failed} failed, "
             f"{summary.statements} statements found, {summary.elapsed:.1f} s -> {args.db}")
         if summary.interrupted or summary.failed:
             return 130 if summary.interrupted else 1
     if not paths:
         return 1 if refused else 0
-    summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report, on_progress=show_progress)
+    with ingest_progress(countable_inputs(paths)) as (report, show_progress):
+        summary = ingest(paths, store, jobs=args.jobs, model=args.model, seconds=args.time_limit, on_error=report,
+                         on_progress=show_progress)
     say(f"{'interrupted: ' if summary.interrupted else ''}{summary.new} new, {summary.already} already stored, "
         f"{summary.failed} failed, {summary.statements} statements found, {summary.elapsed:.1f} s, "
         f"{summary.rate:.1f} articles/s -> {args.db}", sys.stdout)
@@ -368,11 +440,49 @@ def load_folder(store: Store, folder: str, on_error) -> None:
     say(f"{folder}: {new} new articles, {already} already stored, {len(refused)} refused")
 
 
-def ingest_progress() -> Progress:
-    """A progress line on a terminal (stderr); errors are printed above it."""
-    return Progress(SpinnerColumn(), TextColumn("{task.completed} articles ({task.fields[stored]} new)"),
-                    TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(),
-                    console=Console(stderr=True), disable=not sys.stderr.isatty(), transient=True)
+@contextmanager
+def ingest_progress(total: int | None, new: str = "new") -> Iterator[tuple[Callable, Callable]]:
+    """A progress line on a terminal (stderr), with errors printed above it: a bar with the count, rate and time
+    left when the number of articles is known, else a spinner. Yields the error and progress callbacks."""
+    counts = "{task.completed} articles ({task.fields[stored]} %s)" % new
+    columns = [SpinnerColumn(), TextColumn(counts), TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn()]
+    if total is not None:
+        columns = [SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TextColumn("articles ({task.fields[stored]} %s)" % new),
+                   TextColumn("{task.fields[rate]:.1f} articles/s"), TimeElapsedColumn(), TextColumn("left"),
+                   TimeRemainingColumn()]
+    progress = Progress(*columns, console=Console(stderr=True), disable=not sys.stderr.isatty(), transient=True)
+    task = progress.add_task("ingest", total=total, stored=0, rate=0.0)
+
+    def show_progress(summary) -> None:  # every input done counts: stored, already there, or failed
+        progress.update(task, completed=summary.new + summary.already + summary.failed, stored=summary.new,
+                        rate=summary.rate)
+
+    def report(error: InputError) -> None:
+        progress.console.print(Text(error_line(str(error))), soft_wrap=True)  # above the progress line
+
+    with progress:
+        yield report, show_progress
+
+
+def countable_inputs(paths: list[str]) -> int | None:
+    """How many articles ``paths`` hold, when each input is one article (text and HTML files, found as ingest finds
+    them: a look at names and folders, a file opened only when its name does not tell); None when any may hold many
+    (a WARC file, JSONL, stdin). A path that cannot be used counts one: ingest reports it as one failure."""
+    from .read import STDIN, expand_paths, format_by_content, format_by_name
+
+    count = 0
+    for item in expand_paths(paths):
+        if item == STDIN:
+            return None
+        if isinstance(item, str):
+            try:
+                fmt = format_by_name(item) or format_by_content(item)
+            except (OSError, InputError):  # ingest reports it
+                fmt = None
+            if fmt in ("warc", "jsonl"):
+                return None
+        count += 1
+    return count
 
 
 QUOTE_FIELDS = ("published", "speaker", "kind", "quote", "outlet", "article_id", "cue", "speaker_mention", "speaker_type",
@@ -380,12 +490,30 @@ QUOTE_FIELDS = ("published", "speaker", "kind", "quote", "outlet", "article_id",
 
 
 def run_quotes(args: argparse.Namespace) -> int:
-    where = QuoteFilter(args.speaker, args.search, args.since, args.until, args.outlet, args.kind, args.limit)
+    if args.order == "relevance" and not args.search:
+        raise OnRecordError("--order relevance ranks the matches of a --search; give --search WORDS, or --order newest")
+    no_speaker = args.no_speaker or means_no_speaker(args.speaker)
+    speaker = None if no_speaker else args.speaker
+    where = QuoteFilter(speaker=speaker, search=args.search, since=args.since, until=args.until, outlet=args.outlet,
+                        kind=args.kind, limit=args.limit, no_speaker=no_speaker, pronoun=args.pronoun,
+                        min_confidence=args.min_confidence, speaker_type=args.speaker_type, order=args.order)
     with Store(args.db, readonly=True) as store:
         rows = store.quotes(where)
-        say_who_is_meant(store, args.speaker)
-    print_rows([dict(row) for row in rows], QUOTE_FIELDS, args.format, table_columns=QUOTE_FIELDS[:6])
+        total = store.count_quotes(where) if args.limit and len(rows) == args.limit else len(rows)
+        say_who_is_meant(store, speaker)
+    print_rows([dict(row) for row in rows], QUOTE_FIELDS, args.format, table_columns=QUOTE_TABLE, total=total)
     return 0
+
+
+QUOTE_TABLE = ("published", "speaker", "kind", "quote", "outlet", "article_id", "confidence")
+
+
+def means_no_speaker(speaker: str | None) -> bool:
+    """``--speaker unknown`` asks for the statements the tables show as 'unknown': those without a speaker."""
+    if speaker is None or speaker.strip().lower() != "unknown":
+        return False
+    say("onrecord: --speaker unknown lists the statements without a speaker (as --no-speaker does)")
+    return True
 
 
 def say_who_is_meant(store: Store, speaker: str | None) -> None:
@@ -398,17 +526,27 @@ def say_who_is_meant(store: Store, speaker: str | None) -> None:
 
 
 def run_statements(args: argparse.Namespace) -> int:
+    no_speaker = means_no_speaker(args.speaker)
+    speaker = None if no_speaker else args.speaker
     with Store(args.db, readonly=True) as store:
-        rows = store.merged_statements(args.speaker, args.search, args.min_outlets, args.limit)
-        say_who_is_meant(store, args.speaker)
-    fields = ("speaker", "quote", "first_seen", "outlets", "articles", "outlet_names", "first_article", "id")
-    print_rows([dict(row) for row in rows], fields, args.format, table_columns=fields[:6])
+        if no_speaker:  # merged_statements filters by person, not by the lack of one: filtered here
+            rows = [row for row in store.merged_statements(None, args.search, args.min_outlets, since=args.since,
+                                                           until=args.until) if row["person_id"] is None][:args.limit]
+        else:
+            rows = store.merged_statements(speaker, args.search, args.min_outlets, args.limit, since=args.since,
+                                           until=args.until)
+        say_who_is_meant(store, speaker)
+    print_rows([dict(row) for row in rows], STATEMENT_FIELDS, args.format, table_columns=STATEMENT_FIELDS[:7])
     return 0
+
+
+STATEMENT_FIELDS = ("speaker", "quote", "first_seen", "first_outlet", "first_article", "outlets", "articles", "outlet_names",
+                    "kinds", "cue", "id")
 
 
 def run_stories(args: argparse.Namespace) -> int:
     with Store(args.db, readonly=True) as store:
-        rows = store.stories(args.min_articles)
+        rows = store.stories(args.min_articles, limit=args.limit or -1)
     fields = ("first", "last", "articles", "copy_groups", "headline", "people", "outlets", "story")
     print_rows([dict(row) for row in rows], fields, args.format)
     return 0
@@ -421,7 +559,7 @@ def run_people(args: argparse.Namespace) -> int:
             joined = store.apply_aliases(entries)
         say(f"{len(entries)} alias entries applied, {joined} people joined into another")
     with Store(args.db, readonly=True) as store:
-        rows = store.people()
+        rows = store.people(limit=args.limit or -1, search=args.search)
     fields = ("name", "variants", "roles", "statements", "distinct_statements", "articles", "type", "gender", "wikidata")
     print_rows([dict(row) for row in rows], fields, args.format)
     return 0
@@ -429,12 +567,14 @@ def run_people(args: argparse.Namespace) -> int:
 
 def run_speakers(args: argparse.Namespace) -> int:
     with Store(args.db, readonly=True) as store:
-        rows = store.speakers()
+        rows = store.speakers(limit=args.limit)
     print_rows([dict(row) for row in rows], ("name", "type", "variants", "statements", "first", "last", "outlets"), args.format)
     return 0
 
 
-def print_rows(rows: list[dict], fields: tuple[str, ...], fmt: str | None, table_columns: tuple[str, ...] | None = None) -> None:
+def print_rows(rows: list[dict], fields: tuple[str, ...], fmt: str | None, table_columns: tuple[str, ...] | None = None,
+               total: int | None = None) -> None:
+    """Rows as JSONL, CSV or a table (with the count on stderr: 'N rows', or 'N of TOTAL rows' when cut by --limit)."""
     terminal = sys.stdout.isatty()
     fmt = fmt or ("table" if terminal else "jsonl")
     if fmt == "jsonl":
@@ -453,7 +593,7 @@ def print_rows(rows: list[dict], fields: tuple[str, ...], fmt: str | None, table
         for row in rows:
             table.add_row(*(markup(row[c], layout=True) for c in table_columns or fields))
         Console(width=None if terminal else 160).print(table)
-        say(f"{len(rows)} rows")
+        say(f"{len(rows)} of {total} rows (--limit)" if total is not None and total > len(rows) else f"{len(rows)} {'row' if len(rows) == 1 else 'rows'}")
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -495,13 +635,44 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from .serve import create_app, reachable_from_network
 
-    app = create_app(args.db)
-    if reachable_from_network(args.host):
-        say(f"onrecord: warning: --host {args.host} exposes the store to the network: anyone who can reach this "
-            "machine can read it (use 127.0.0.1 to keep it local)")
-    say(f"onrecord: serving {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    listening = listening_socket(args.host, args.port)  # a busy port is one line, before anything says "serving"
+    try:
+        app = create_app(args.db, root_path=args.root_path) if args.root_path else create_app(args.db)
+        if reachable_from_network(args.host):
+            say(f"onrecord: warning: --host {args.host} exposes the store to the network: anyone who can reach this "
+                "machine can read it (use 127.0.0.1 to keep it local)")
+        config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", root_path=args.root_path)
+        say(f"onrecord: serving {args.db} on http://{url_host(args.host)}:{args.port}{args.root_path}/ "
+            f"(API docs at {args.root_path}/docs)")
+        try:
+            uvicorn.Server(config).run(sockets=[listening])  # the socket bound above: no other program can take the port now
+        except KeyboardInterrupt:  # Ctrl-C stops the server; nothing went wrong
+            return 0
+        except SystemExit as stop:  # uvicorn gives up on a failure it has logged
+            raise OnRecordError(f"the server on port {args.port} stopped (exit status {stop.code})") from None
+    finally:
+        listening.close()
     return 0
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to HOST:PORT as uvicorn binds one (IPv6 when the address has a colon, SO_REUSEADDR),
+    or one line saying why it cannot be."""
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        if error.errno == errno.EADDRINUSE:
+            raise OnRecordError(f"port {port} is in use; choose another with --port") from None
+        raise OnRecordError(f"cannot listen on {host} port {port}: {(error.strerror or str(error)).lower()}") from None
+    listening.set_inheritable(True)
+    return listening
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def run_export(args: argparse.Namespace) -> int:
