@@ -33,7 +33,7 @@ SCHEMAS = {
                              ("speaker_type", STRING), ("speaker_mention", STRING), ("confidence", FLOAT),
                              ("merged_id", INT), ("speaker_gender", STRING)]),
     "merged_statements": pa.schema([("id", INT), ("person_id", INT), ("quote", STRING), ("first_seen", STRING),
-                                    ("articles", INT), ("outlets", INT)]),
+                                    ("articles", INT), ("outlets", INT), ("first_article", STRING), ("first_outlet", STRING)]),
     "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("wikidata", STRING), ("variants", STRING),
                          ("roles", STRING), ("gender", STRING), ("given_name", STRING)]),
 }

@@ -234,7 +234,7 @@ class PersonMerge:
 
     person: int
     statements: list[tuple[Reported, int]]
-    merged: list[tuple[str, str | None, int, int]]  # quote, first seen, articles, outlets
+    merged: list[tuple[str, str | None, int, int, str, str | None]]  # quote, first seen, articles, outlets, first article, its outlet
     reporters: list[list[tuple[str, str | None]]]  # per merged statement: (article id, date)
 
 
@@ -254,7 +254,9 @@ def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
         own = [r for r, (h, _) in zip(ordered, joined) if h == g]
         quote = next(q for h, q in joined if h == g)
         dated = [r.published for r in own if r.published]
-        merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own if r.outlet})))
+        first = min(own, key=lambda r: (r.published is None, r.published or "", r.article_id))  # as the store's first_article
+        merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own if r.outlet}),
+                       first.article_id, first.outlet))
         reporters.append(sorted({(r.article_id, r.published) for r in own}))
     return PersonMerge(person, [(r, g) for r, (g, _) in zip(ordered, joined)], merged, reporters)
 

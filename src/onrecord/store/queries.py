@@ -215,7 +215,7 @@ class Queries:
                            " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
             params.append(search)
         sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "",
-                                       order=NEWEST_FIRST if newest_first else BY_REACH)
+                                       having=" HAVING outlets >= ?", order=NEWEST_FIRST if newest_first else BY_REACH)
         params.append(min_outlets if min_outlets > 1 else 0)  # a statement whose outlets are all unknown counts 0
         if limit:
             sql += " LIMIT ? OFFSET ?"
@@ -356,7 +356,7 @@ MERGED_STATEMENTS = """
            group_concat(DISTINCT a.outlet) AS outlet_names
     FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN shown_articles a ON a.id = s.article_id
          LEFT JOIN people p ON p.id = m.person_id{where}
-    GROUP BY m.id HAVING outlets >= ? ORDER BY {order}"""  # outlets: the known ones; an unknown one is not counted
+    GROUP BY m.id{having} ORDER BY {order}"""  # outlets: the known ones; an unknown one is not counted
 BY_REACH = "outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"
 NEWEST_FIRST = "first_seen IS NULL, first_seen DESC, m.id DESC"
 
@@ -382,10 +382,8 @@ PEOPLE = """
 
 EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
     "articles": "SELECT {columns} FROM articles ORDER BY id",
-    "merged_statements": "SELECT {columns} FROM (SELECT m.id, m.person_id, m.quote, min(a.published) AS first_seen,"
-                         " count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets"
-                         " FROM merged_statements m JOIN statements s ON s.merged_id = m.id"
-                         " JOIN shown_articles a ON a.id = s.article_id GROUP BY m.id) ORDER BY id",
+    "merged_statements": "SELECT {columns} FROM (SELECT id, person_id, quote, first_seen, articles, outlets, first_article,"
+                         " first_outlet FROM (" + MERGED_STATEMENTS.format(where="", having="", order="m.id") + ")) ORDER BY id",
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start, id",
     "people": "SELECT {columns} FROM (SELECT *, (SELECT given_name FROM people g WHERE g.id = p.id) AS given_name FROM ("
               + PEOPLE.format(where="") + ") p ORDER BY statements DESC, name, id)",
