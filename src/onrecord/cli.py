@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="onrecord", description="Who said what, on the record.")
     parser.add_argument("--version", action="version", version=f"onrecord {package_version()}",
                         help="print onrecord's version and exit")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", help="onrecord COMMAND --help for its options")
 
     extract = commands.add_parser("extract", help="statements and speakers of articles, without a store")
     extract.add_argument("paths", nargs="+", metavar="PATH", help=INPUTS_HELP)
@@ -637,7 +637,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     listening = listening_socket(args.host, args.port)  # a busy port is one line, before anything says "serving"
     try:
-        app = create_app(args.db, root_path=args.root_path) if args.root_path else create_app(args.db)
+        app = create_app(args.db, root_path=args.root_path)
         if reachable_from_network(args.host):
             say(f"onrecord: warning: --host {args.host} exposes the store to the network: anyone who can reach this "
                 "machine can read it (use 127.0.0.1 to keep it local)")
