@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 
 from .errors import BadRequest, OnRecordError
 from .store import QuoteFilter, Store
-from .store.queries import ORDERS, SPEAKER_TYPES, checked_day
+from .store.queries import LIST_SEPARATOR, ORDERS, SPEAKER_TYPES, checked_day
 
 __all__ = ["open_store", "StoreReader", "Records", "StatementRecord", "MergedStatementRecord", "PersonRecord",
            "ArticleRecord", "ArticleWithText"]
@@ -70,7 +70,7 @@ class MergedStatementRecord:
 
     ``quote`` is the fullest wording reported; ``first_seen`` the earliest date of a report (None when no report
     is dated), ``first_article`` and ``first_outlet`` that report's; ``articles`` and ``outlets`` how many report it
-    (unknown outlets are not counted), ``outlet_names`` which; ``kinds`` the kinds it is reported as; ``cue`` the
+    (unknown outlets are not counted), ``outlet_names`` which, first reported first; ``kinds`` the kinds it is reported as; ``cue`` the
     first report's reporting verb. ``person_id`` joins ``people()``; ``id`` is ``StatementRecord.merged_id``.
     """
 
@@ -238,8 +238,8 @@ class StoreReader:
         rows = self.read(self.store.merged_statements, speaker=speaker, search=search, min_outlets=min_outlets,
                          since=date_or_none("since", since), until=date_or_none("until", until),
                          limit=checked_limit(limit, offset), offset=checked_offset(offset))
-        outlets = self.outlet_names_of(rows)
-        return self.records(MergedStatementRecord, rows, outlet_names=outlets, kinds=lambda v: tuple(sorted(split(v, ","))))
+        return self.records(MergedStatementRecord, rows, outlet_names=lambda v: split(v, LIST_SEPARATOR),
+                            kinds=lambda v: tuple(sorted(split(v, ","))))
 
     def people(self, search: str | None = None, limit: int | None = None,
                offset: int = 0) -> Records[PersonRecord]:
@@ -247,7 +247,7 @@ class StoreReader:
         part of one ('marsh' finds Elena Marsh and every other Marsh), in any of its spellings."""
         rows = self.read(self.store.people, limit=checked_limit(limit) or -1, offset=checked_offset(offset),
                          search=search)
-        return self.records(PersonRecord, rows, variants=lambda v: split(v, " | "))
+        return self.records(PersonRecord, rows, variants=lambda v: split(v, LIST_SEPARATOR))
 
     def articles(self, outlet: str | None = None, since: str | None = None, until: str | None = None,
                  limit: int | None = None, offset: int = 0) -> Records[ArticleRecord]:
@@ -288,23 +288,6 @@ class StoreReader:
             return query(*args, **kwargs)
         except sqlite3.Error as error:
             raise OnRecordError(f"{self.path}: cannot read the store ({error})") from None
-
-    def outlet_names_of(self, rows):
-        """How to read a merged statement's ``outlet_names``: the store gives them joined by commas, and an outlet's
-        name may hold one ('Reuters, Inc.'), so the pieces are joined back into the longest names the store knows."""
-        if not any(row["outlet_names"] and "," in row["outlet_names"] for row in rows):
-            return lambda value: split(value, ",")
-        known = {row[0] for row in self.read(self.store.db.execute, "SELECT DISTINCT outlet FROM shown_articles"
-                                                                  " WHERE instr(outlet, ',') > 0").fetchall()}
-
-        def names(value: str | None) -> tuple[str, ...]:
-            pieces, found, i = split(value, ","), [], 0
-            while i < len(pieces):
-                j = next((j for j in range(len(pieces), i + 1, -1) if ",".join(pieces[i:j]) in known), i + 1)
-                found.append(",".join(pieces[i:j]))
-                i = j
-            return tuple(found)
-        return names
 
     @staticmethod
     def records(record_type: type[R], rows, **convert) -> Records[R]:

@@ -16,6 +16,7 @@ from ..names import person_key
 
 
 ORDERS = ("relevance", "newest")
+LIST_SEPARATOR = " | "  # between the outlets or names of a list in one column: a name may hold a comma ('Reuters, Inc.')
 SPEAKER_TYPES = ("person", "organization", "description", "unknown")
 # How an article names a speaker by a pronoun alone: 'he said', 'they said'.
 PRONOUN_MENTIONS = ("he", "she", "they", "i", "we", "it", "you", "him", "her", "them")
@@ -339,7 +340,8 @@ SPEAKER_SUMMARY = """
            (SELECT group_concat(name, ' | ') FROM (SELECT name FROM person_names WHERE person_id = p.id ORDER BY uses DESC, name))
              AS variants,
            count(s.id) AS statements, min(a.published) AS first, max(a.published) AS last,
-           group_concat(DISTINCT a.outlet) AS outlets
+           (SELECT group_concat(outlet, ' | ') FROM (SELECT DISTINCT x.outlet FROM statements t JOIN shown_articles x
+              ON x.id = t.article_id WHERE t.person_id = p.id AND x.outlet IS NOT NULL ORDER BY x.outlet)) AS outlets
     FROM people p JOIN statements s ON s.person_id = p.id JOIN shown_articles a ON a.id = s.article_id
     GROUP BY p.id ORDER BY statements DESC, p.name"""
 
@@ -353,7 +355,9 @@ MERGED_STATEMENTS = """
             ORDER BY a2.published IS NULL, a2.published, a2.id, s2.start LIMIT 1) AS cue,
            group_concat(DISTINCT s.kind) AS kinds,
            count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets,
-           group_concat(DISTINCT a.outlet) AS outlet_names
+           (SELECT group_concat(outlet, ' | ') FROM (SELECT a3.outlet FROM statements s3 JOIN shown_articles a3
+              ON a3.id = s3.article_id WHERE s3.merged_id = m.id AND a3.outlet IS NOT NULL GROUP BY a3.outlet
+              ORDER BY min(a3.published IS NULL), min(a3.published), a3.outlet)) AS outlet_names  -- first reported first
     FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN shown_articles a ON a.id = s.article_id
          LEFT JOIN people p ON p.id = m.person_id{where}
     GROUP BY m.id{having} ORDER BY {order}"""  # outlets: the known ones; an unknown one is not counted
@@ -365,7 +369,8 @@ STORIES = """
            count(DISTINCT a.copy_group) AS copy_groups,
            (SELECT headline FROM articles h WHERE h.story = a.story ORDER BY h.published IS NULL, h.published, h.id LIMIT 1)
              AS headline,
-           group_concat(DISTINCT a.outlet) AS outlets,
+           (SELECT group_concat(outlet, ' | ') FROM (SELECT DISTINCT x.outlet FROM shown_articles x
+              WHERE x.story = a.story AND x.outlet IS NOT NULL ORDER BY x.outlet)) AS outlets,
            (SELECT group_concat(name, ' | ') FROM (SELECT DISTINCT p.name FROM articles x JOIN statements s ON s.article_id = x.id
               JOIN people p ON p.id = s.person_id WHERE x.story = a.story ORDER BY p.name)) AS people
     FROM shown_articles a{where} GROUP BY a.story HAVING articles >= ? ORDER BY articles DESC, first IS NULL, first, a.story"""
