@@ -246,7 +246,10 @@ def test_serve_root_path_is_in_the_serving_line(store):
     try:
         line = server.stderr.readline()
         assert f"http://127.0.0.1:{port}/onrecord/" in line, line + server.stderr.read()
-        assert answers(port, "/api/summary")
+        assert answers(port, "/api/summary")  # the proxy passes requests on without the prefix
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            assert 'href="/onrecord/' in response.read().decode()  # the links the pages give carry it
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -317,15 +320,15 @@ def readme_commands() -> list[str]:
             if "onrecord" in shlex.split(line, comments=True)]  # also `cat dump.jsonl | onrecord ingest -`
 
 
-def as_run(line: str, folder: Path) -> tuple[list[str], str | None]:
+def as_run(line: str, folder: Path) -> tuple[list[str], Path | None]:
     """How the test runs a README line, in ``folder`` (where the store is ./onrecord.db, the default):
     the words after `onrecord` as they stand, every file and folder they name made beforehand by ``make_inputs``;
     a shell glob expanded as the shell would; `cat FILE | onrecord ...` gives FILE on stdin. Returns the arguments
-    and the text for stdin."""
+    and the file for stdin."""
     words = shlex.split(line, comments=True)
     stdin = None
     if words[0] == "cat":
-        stdin = (folder / words[1]).read_text(encoding="utf-8")
+        stdin = folder / words[1]
     words = words[words.index("onrecord") + 1:]
     expanded = []
     for word in words:
@@ -379,7 +382,7 @@ def test_readme_lines_are_run_as_written(tmp_path):
     (tmp_path / "dump.jsonl").write_text("{}\n", encoding="utf-8")
     assert as_run("onrecord evaluate --gold gold.jsonl a/*.txt   # scores", tmp_path) == \
         (["evaluate", "--gold", "gold.jsonl", "a/one.txt"], None)
-    assert as_run("cat dump.jsonl | onrecord ingest -", tmp_path) == (["ingest", "-"], "{}\n")
+    assert as_run("cat dump.jsonl | onrecord ingest -", tmp_path) == (["ingest", "-"], tmp_path / "dump.jsonl")
     assert as_run("onrecord quotes --speaker 'elena marsh' --since 2019", tmp_path)[0] == \
         ["quotes", "--speaker", "elena marsh", "--since", "2019"]
 
@@ -400,7 +403,7 @@ def test_every_readme_command_runs(tmp_path):
         words, stdin = as_run(line, tmp_path)
         if words[0] == "spark":
             continue
-        make_inputs(words, tmp_path)
+        make_inputs(words + ([stdin.name] if stdin else []), tmp_path)
         words, stdin = as_run(line, tmp_path)  # globs expanded over the files just made
         if words[0] == "show":
             words[1] = article[:8]
@@ -409,7 +412,7 @@ def test_every_readme_command_runs(tmp_path):
         if words[0] == "serve":
             assert serves(words, tmp_path, env), line
             continue
-        result = run_cli(*words, cwd=tmp_path, stdin=stdin, env=env)
+        result = run_cli(*words, cwd=tmp_path, stdin=stdin and stdin.read_text(encoding="utf-8"), env=env)
         assert result.returncode == 0 and "usage:" not in result.stderr, f"{line}\n-> {words}\n{result.stderr}"
 
 

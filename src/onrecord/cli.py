@@ -174,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 exposes the store)")
     serve.add_argument("--port", type=port_number, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--root-path", type=root_path_arg, default="", metavar="PREFIX",
-                       help="the path prefix the pages are served under behind a reverse proxy (e.g. /onrecord), "
-                            "for the links they contain")
+                       help="serve behind a reverse proxy under this path prefix (e.g. /onrecord): the pages' links "
+                            "start with it; the proxy passes requests on without it")
     add_db_option(serve)
     serve.set_defaults(run=run_serve)
 
