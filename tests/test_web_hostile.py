@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
 from html.parser import HTMLParser
 
@@ -287,9 +288,10 @@ def test_web_an_id_out_of_range_is_a_404(client, path):
 def test_web_serve_warns_when_the_store_is_reachable_from_the_network(db, monkeypatch, capsys, host, exposed):
     assert reachable_from_network(host) is exposed
     started = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(options))
-    assert cli.run_serve(argparse.Namespace(db=str(db), host=host, port=8765)) == 0
-    assert started == [{"host": host, "port": 8765, "log_level": "warning"}]
+    monkeypatch.setattr(cli, "listening_socket", lambda host, port: socket.socket())  # any address, bound or not
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, sockets: started.append((server.config.host, server.config.port)))
+    assert cli.run_serve(argparse.Namespace(db=str(db), host=host, port=8765, root_path="")) == 0
+    assert started == [(host, 8765)]
     lines = capsys.readouterr().err.splitlines()
     warnings = [line for line in lines if "exposes the store to the network" in line]
     assert len(warnings) == (1 if exposed else 0) and all(line.startswith("onrecord: ") for line in lines)
