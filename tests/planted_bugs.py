@@ -76,6 +76,16 @@ BUGS = [
         ("tests/test_link.py::test_a_story_ends_when_its_reports_are_weeks_apart",)),
     Bug("reprocess takes back no roles", "store/linking.py", "SET articles = articles - 1 WHERE", "SET articles = articles WHERE",
         ("tests/test_merge.py::test_reprocessing_an_unchanged_store_changes_nothing_it_linked",)),
+    Bug("an empty form field is checked as given", "serve.py", "if value and (problem := field_problem(name, value))",
+        "if (problem := field_problem(name, value))",
+        ("tests/test_newsroom_web.py::test_every_empty_field_means_not_given",)),
+    Bug("the first report is first even when undated", "serve.py",
+        'report["first"] = earliest is not None and report["published"] == earliest', 'report["first"] = report is reports[0]',
+        ("tests/test_newsroom_web.py::test_first_only_when_the_dates_establish_it",)),
+    Bug("search ignores relevance", "store/queries.py", 'order = "bm25(statements_fts), " if where.by_relevance else ""',
+        'order = ""', ("tests/test_newsroom_web.py::test_relevance_puts_the_statement_that_matches_more_words_first",)),
+    Bug("an unknown outlet counted as a facet", "store/queries.py", "HAVING a.outlet IS NOT NULL ORDER BY statements DESC, outlet",
+        "ORDER BY statements DESC, outlet", ("tests/test_newsroom_web.py::test_facets_count_people_and_outlets_and_a_facet_link_filters",)),
 ]
 
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
-from newsroom import BRIDGE, CLINIC, FERRY, build_newsroom
+from newsroom import BRIDGE, BUDGET, CLINIC, FERRY, build_newsroom
 
 from onrecord.serve import create_app
 
@@ -76,8 +76,11 @@ def test_search_ranks_by_relevance_counts_and_marks_the_words(client):
 
 
 def test_relevance_puts_the_statement_that_matches_more_words_first(client):
-    items = client.get("/api/statements", params={"q": "families OR hill OR clinic"}).json()["items"]
-    assert words(items[0]) == BRIDGE and words(items[-1]) == CLINIC
+    query = {"q": "nurses OR clinic OR reopen OR visit"}  # the newest statement matches one word, the clinic's three
+    ranked = [words(s) for s in client.get("/api/statements", params=query).json()["items"]]
+    assert ranked == [CLINIC] * 3 + [BUDGET]
+    newest = [words(s) for s in client.get("/api/statements", params={**query, "order": "newest"}).json()["items"]]
+    assert newest[0] == BUDGET
 
 
 def test_facets_count_people_and_outlets_and_a_facet_link_filters(client):
