@@ -89,6 +89,14 @@ def test_speaker_unknown_means_no_speaker_and_says_so(store):
     merged = rows(store, "statements", "--speaker", "Unknown")  # as statements shows them: speaker 'unknown'
     assert merged and {row["speaker"] for row in merged} == {"unknown"}
     assert {row["quote"] for row in merged} == {row["quote"] for row in found}
+    assert rows(store, "statements", "--no-speaker") == merged
+    assert rows(store, "statements", "--no-speaker", "--limit", "1") == merged[:1]
+
+
+@pytest.mark.parametrize("command", ["quotes", "statements"])
+def test_no_speaker_with_a_name_is_one_line(store, command):
+    result = run_cli(command, "--no-speaker", "--speaker", "Ana Ruiz", "--db", store)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--no-speaker" in result.stderr
 
 
 def test_pronoun_lists_the_statements_whose_speaker_is_a_pronoun(store):

@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "articles and outlets reported it")
     add_speaker_and_search_options(statements)
     add_date_options(statements, "first reported")
+    statements.add_argument("--no-speaker", action="store_true",
+                            help="only statements whose speaker is not known (also --speaker unknown)")
     statements.add_argument("--min-outlets", type=positive_int, default=1, help="reported by at least this many outlets")
     add_limit_option(statements, "statements")
     add_format_option(statements)
@@ -492,8 +494,7 @@ QUOTE_FIELDS = ("published", "speaker", "kind", "quote", "outlet", "article_id",
 def run_quotes(args: argparse.Namespace) -> int:
     if args.order == "relevance" and not args.search:
         raise OnRecordError("--order relevance ranks the matches of a --search; give --search WORDS, or --order newest")
-    no_speaker = args.no_speaker or means_no_speaker(args.speaker)
-    speaker = None if no_speaker else args.speaker
+    no_speaker, speaker = speaker_wanted(args)
     where = QuoteFilter(speaker=speaker, search=args.search, since=args.since, until=args.until, outlet=args.outlet,
                         kind=args.kind, limit=args.limit, no_speaker=no_speaker, pronoun=args.pronoun,
                         min_confidence=args.min_confidence, speaker_type=args.speaker_type, order=args.order)
@@ -508,12 +509,16 @@ def run_quotes(args: argparse.Namespace) -> int:
 QUOTE_TABLE = ("published", "speaker", "kind", "quote", "outlet", "article_id", "confidence")
 
 
-def means_no_speaker(speaker: str | None) -> bool:
-    """``--speaker unknown`` asks for the statements the tables show as 'unknown': those without a speaker."""
-    if speaker is None or speaker.strip().lower() != "unknown":
-        return False
-    say("onrecord: --speaker unknown lists the statements without a speaker (as --no-speaker does)")
-    return True
+def speaker_wanted(args: argparse.Namespace) -> tuple[bool, str | None]:
+    """(--no-speaker, --speaker) as the query takes them. ``--speaker unknown`` asks for what the tables show as
+    'unknown', the statements without a speaker: it is --no-speaker, and says so. A name with --no-speaker asks for
+    nothing, and is refused."""
+    unknown = args.speaker is not None and args.speaker.strip().lower() == "unknown"
+    if args.no_speaker and args.speaker is not None and not unknown:
+        raise OnRecordError(f"--no-speaker lists statements without a speaker; it cannot be given with --speaker {args.speaker!r}")
+    if unknown and not args.no_speaker:
+        say("onrecord: --speaker unknown lists the statements without a speaker (as --no-speaker does)")
+    return (True, None) if args.no_speaker or unknown else (False, args.speaker)
 
 
 def say_who_is_meant(store: Store, speaker: str | None) -> None:
@@ -526,8 +531,7 @@ def say_who_is_meant(store: Store, speaker: str | None) -> None:
 
 
 def run_statements(args: argparse.Namespace) -> int:
-    no_speaker = means_no_speaker(args.speaker)
-    speaker = None if no_speaker else args.speaker
+    no_speaker, speaker = speaker_wanted(args)
     with Store(args.db, readonly=True) as store:
         if no_speaker:  # merged_statements filters by person, not by the lack of one: filtered here
             rows = [row for row in store.merged_statements(None, args.search, args.min_outlets, since=args.since,
