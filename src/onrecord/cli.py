@@ -533,12 +533,8 @@ def say_who_is_meant(store: Store, speaker: str | None) -> None:
 def run_statements(args: argparse.Namespace) -> int:
     no_speaker, speaker = speaker_wanted(args)
     with Store(args.db, readonly=True) as store:
-        if no_speaker:  # merged_statements filters by person, not by the lack of one: filtered here
-            rows = [row for row in store.merged_statements(None, args.search, args.min_outlets, since=args.since,
-                                                           until=args.until) if row["person_id"] is None][:args.limit]
-        else:
-            rows = store.merged_statements(speaker, args.search, args.min_outlets, args.limit, since=args.since,
-                                           until=args.until)
+        rows = store.merged_statements(speaker, args.search, args.min_outlets, args.limit, since=args.since,
+                                       until=args.until, no_speaker=no_speaker)
         say_who_is_meant(store, speaker)
     print_rows([dict(row) for row in rows], STATEMENT_FIELDS, args.format, table_columns=STATEMENT_FIELDS[:7])
     return 0

@@ -199,10 +199,13 @@ class Queries:
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
                           limit: int | None = None, offset: int = 0, person_id: int | None = None,
                           merged_id: int | None = None, newest_first: bool = False, since: str | None = None,
-                          until: str | None = None) -> list[sqlite3.Row]:
+                          until: str | None = None, no_speaker: bool = False) -> list[sqlite3.Row]:
         """One row per statement across articles: the fullest wording, first seen (and where), how many articles
-        and outlets. ``since`` and ``until`` keep the statements reported at least once between them."""
+        and outlets. ``since`` and ``until`` keep the statements reported at least once between them;
+        ``no_speaker`` those whose speaker is not known."""
         clauses, params = self.speaker_clause("m.person_id", speaker)
+        if no_speaker:
+            clauses.append("m.person_id IS NULL")
         for clause, value in (("m.person_id = ?", person_id), ("m.id = ?", merged_id)):
             if value is not None:
                 clauses.append(clause)
