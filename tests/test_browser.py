@@ -195,7 +195,7 @@ def test_the_statement_page_marks_first_only_when_dated(newsroom_site, browser):
     page.locator("a", has_text="all reports").first.click()
     page.wait_for_url("**/statement/**")
     reports = page.locator("ol.reports li").all_inner_texts()
-    assert reports[0].startswith("first 2024-03-02 · Valley Gazette") and "unknown outlet" in reports[2]
+    assert reports[0].startswith("earliest dated 2024-03-02 · Valley Gazette") and "unknown outlet" in reports[2]
     assert page.locator(".first").count() == 1
     page.goto(newsroom_site + "/search?q=ferry")
     page.locator("a", has_text="all reports").first.click()

@@ -37,10 +37,12 @@ def people_named(client, name: str) -> dict:
 @pytest.mark.parametrize("path", ["/search", "/api/statements", "/people", "/api/people", "/stories", "/api/stories",
                                   "/person/1", "/api/people/1"])
 def test_every_empty_field_means_not_given(client, path):
-    response = client.get(path, params=EMPTY_FORM)
+    response, unasked = client.get(path, params=EMPTY_FORM), client.get(path)
     assert response.status_code == 200, response.text
-    if path == "/api/statements":
-        assert response.json()["total"] == client.get(path).json()["total"] > 0
+    if path.startswith("/api/"):
+        assert response.json() == unasked.json()
+    else:  # the same page, but for the (empty) values the form writes back
+        assert re.sub(r'value="[^"]*"', "", response.text) == re.sub(r'value="[^"]*"', "", unasked.text)
 
 
 @pytest.mark.parametrize("field, value, sentence", [
@@ -137,11 +139,17 @@ def test_first_only_when_the_dates_establish_it(client):
         merged_id = client.get("/api/statements", params={"q": f'"{quote}"'}).json()["items"][0]["merged_id"]
         reports_of[quote] = (merged_id, client.get(f"/api/merged/{merged_id}").json())
     clinic_id, clinic = reports_of[CLINIC]
-    assert [(r["outlet"], r["first"]) for r in clinic["reports"]] == [
-        ("Valley Gazette", True), ("Northern Post", False), (None, False)]
+    # an undated report may be the earliest: the earliest dated one is not called first
+    assert [(r["outlet"], r["label"]) for r in clinic["reports"]] == [
+        ("Valley Gazette", "earliest dated"), ("Northern Post", None), (None, None)]
+    assert not any(r["first"] for r in clinic["reports"]) and not clinic["first_known"]
     assert clinic["statement"]["outlets"] == 2  # the report with no outlet is not an outlet
     page = client.get(f"/statement/{clinic_id}").text
-    assert page.count('class="first"') == 1 and "unknown outlet" in page and "first seen 2024-03-02" in page
+    assert page.count('class="first"') == 1 and "unknown outlet" in page and "earliest dated report 2024-03-02" in page
+    bridge_id = client.get("/api/statements", params={"q": f'"{BRIDGE}"'}).json()["items"][0]["merged_id"]
+    bridge = client.get(f"/api/merged/{bridge_id}").json()  # every report dated, one the earliest
+    assert [(r["outlet"], r["label"]) for r in bridge["reports"]] == [("Northern Post", "first"), ("The Associated Press", None)]
+    assert "first seen 2024-03-03" in client.get(f"/statement/{bridge_id}").text
     ferry_id, ferry = reports_of[FERRY]
     assert not any(r["first"] for r in ferry["reports"]) and not ferry["first_known"]
     page = client.get(f"/statement/{ferry_id}").text
@@ -154,10 +162,57 @@ def test_an_article_byline_that_is_its_outlet_is_shown_once(client, newsroom):
     assert header.count("The Associated Press") == 1
 
 
-def test_pages_under_a_path_prefix_link_inside_it(newsroom):
+@pytest.mark.parametrize("path", ["/", "/search?q=clinic", "/people?q=raman", "/person/1", "/statement/1", "/stories",
+                                  "/article/" + "0" * 16, "/docs"])
+def test_pages_under_a_path_prefix_link_inside_it(newsroom, path):
     behind_proxy = TestClient(create_app(str(newsroom), root_path="/onrecord"), raise_server_exceptions=False)
-    page = behind_proxy.get("/search", params={"q": "clinic"})
-    assert page.status_code == 200
+    page = behind_proxy.get(path)
+    assert page.status_code in (200, 404)  # the made-up article id: its 404 page links inside the prefix too
     links = re.findall(r'(?:href|src|action)="(/[^"]*)"', page.text)
     assert links and all(link.startswith("/onrecord/") for link in links), links
     assert behind_proxy.get("/onrecord/api/people").status_code == 200  # a proxy that does not strip the prefix
+
+
+@pytest.mark.parametrize("words", ["covid-19", "U.S. clinic", "don't", "visit,"])
+def test_words_with_punctuation_are_searched_not_refused(client, words):
+    assert client.get("/api/statements", params={"q": words}).status_code == 200
+    page = client.get("/search", params={"q": words})
+    assert page.status_code == 200 and 'class="problems"' not in page.text
+    assert client.get("/api/statements", params={"q": "visit,"}).json()["total"] == 3
+
+
+def test_an_unclosed_quotation_mark_gives_the_form_back_with_a_sentence(client):
+    page = client.get("/search", params={"q": '"clinic visit'})
+    assert page.status_code == 400 and 'name="q" value="&#34;clinic visit"' in page.text
+    assert '<li class="error">Words: close its quotation marks, or put a phrase in double quotes: &#34;tax cuts&#34;</li>' in page.text
+
+
+def test_a_person_facet_keeps_to_that_person_when_a_name_is_shared(client):
+    found = client.get("/search", params={"q": "clinic OR bridge", "speaker": "Raman"}).text
+    links = dict(re.findall(r'<li><a href="(/search\?[^"]*person=\d+[^"]*)">([^<]+)</a> <span class="count">', found))
+    tomas = next(link for link, name in links.items() if name == "Tomas Raman").replace("&amp;", "&")
+    assert "speaker=" not in tomas
+    items = client.get("/api/statements", params=dict(parse_qs(urlsplit(tomas).query, keep_blank_values=True))).json()
+    assert {s["speaker"] for s in items["items"]} == {"Tomas Raman"} and items["total"] == 2
+    assert "Only the statements of" in client.get(tomas).text
+
+
+def test_speaker_unknown_means_no_speaker_and_empty_filters_are_no_filters(newsroom):
+    from onrecord.store import QuoteFilter, Store
+
+    with Store(newsroom, readonly=True) as store:
+        everyone = store.count_quotes(QuoteFilter())
+        assert store.count_quotes(QuoteFilter(speaker="", kind="", until="", outlet="")) == everyone
+        assert store.count_quotes(QuoteFilter(speaker="Unknown")) == store.count_quotes(QuoteFilter(no_speaker=True))
+
+
+def test_a_wrong_field_on_the_person_page_keeps_its_timeline_and_says_what_is_wrong(client):
+    page = client.get("/person/1", params={"since": "bad"})
+    assert page.status_code == 400 and "<svg class=\"timeline\"" in page.text and "No dated statements" not in page.text
+    assert "Since: use YYYY, YYYY-MM or YYYY-MM-DD" in page.text and "(bad to" not in page.text
+
+
+def test_people_search_counts_every_candidate(client):
+    found = client.get("/api/people", params={"q": "raman", "per_page": 1}).json()
+    assert found["total"] == 2 and len(found["items"]) == 1 and found["has_next"]
+    assert "2 named “raman”" in client.get("/people", params={"q": "raman"}).text

@@ -94,7 +94,7 @@ def test_search_filters_and_pages(client):
 
 
 @pytest.mark.parametrize("params, reason", [
-    ({"q": '"unclosed'}, "not a valid full-text query"),
+    ({"q": '"unclosed'}, "q: close its quotation marks"),
     ({"q": "x" * 201}, "q: at most 200 characters"),
     ({"per_page": 1000}, "per_page: use a whole number from 1 to 100"),
     ({"page": 0}, "page: use a whole number from 1 to 10000"),

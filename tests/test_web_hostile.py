@@ -250,9 +250,9 @@ def test_web_a_store_that_breaks_while_served_is_a_503_naming_no_path(tmp_path, 
     assert any("secret-folder" in record.getMessage() for record in caplog.records)  # the details, for the operator
 
 
-def test_web_a_bad_search_is_a_400_that_quotes_the_search(client):
+def test_web_a_bad_search_is_a_400_that_names_the_field_and_says_what_to_do(client):
     response = client.get("/api/statements", params={"q": '"unclosed'})
-    assert response.status_code == 400 and response.json()["detail"].startswith("search '\"unclosed' is not a valid")
+    assert response.status_code == 400 and response.json()["detail"].startswith("q: close its quotation marks")
 
 
 # --- 5. HEAD ---

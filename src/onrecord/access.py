@@ -20,12 +20,11 @@ from typing import Generic, TypeVar
 
 from .errors import BadRequest, OnRecordError
 from .store import QuoteFilter, Store
-from .store.queries import LIST_SEPARATOR, ORDERS, SPEAKER_TYPES, checked_day
+from .store.queries import KINDS, LIST_SEPARATOR, ORDERS, SPEAKER_TYPES, checked_day
 
 __all__ = ["open_store", "StoreReader", "Records", "StatementRecord", "MergedStatementRecord", "PersonRecord",
            "ArticleRecord", "ArticleWithText"]
 
-KINDS = ("direct", "indirect", "mixed")
 PANDAS_MISSING = "pandas is not installed; pip install 'onrecord[pandas]'"
 # The columns pandas would not type by itself: an empty list's, and integers with None (float64 with NaN otherwise).
 DTYPES = {"int": "int64", "int | None": "Int64", "float": "float64"}

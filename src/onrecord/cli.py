@@ -35,7 +35,7 @@ from .limits import ARTICLE_SECONDS
 from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store
-from .store.queries import ORDERS, SPEAKER_TYPES, checked_day
+from .store.queries import KINDS, ORDERS, SPEAKER_TYPES, checked_day
 from .store.restore import holds_store, is_empty, restore
 from .terminal import Parser, error_line, json_line, terminal_safe
 
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_speaker_and_search_options(quotes)
     add_date_options(quotes)
     quotes.add_argument("--outlet", help="only articles from this outlet (any spelling of it: 'nyt', 'nytimes.com')")
-    quotes.add_argument("--kind", choices=("direct", "indirect", "mixed"),
+    quotes.add_argument("--kind", choices=KINDS,
                         help="direct (in quotation marks), indirect (reported speech) or mixed")
     quotes.add_argument("--no-speaker", action="store_true",
                         help="only statements whose speaker is not known (also --speaker unknown)")
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     statements = commands.add_parser("statements", help="each statement once, with its first report and how many "
                                                         "articles and outlets reported it")
     add_speaker_and_search_options(statements)
-    add_date_options(statements, "first reported")
+    add_date_options(statements, "reported at least once")
     statements.add_argument("--no-speaker", action="store_true",
                             help="only statements whose speaker is not known (also --speaker unknown)")
     statements.add_argument("--min-outlets", type=positive_int, default=1, help="reported by at least this many outlets")

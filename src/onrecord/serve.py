@@ -31,7 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .display import segments
 from .errors import BadRequest, NotFound, OnRecordError
 from .store import QuoteFilter, Store
-from .store.queries import ORDERS, checked_day
+from .errors import InvalidSearch
+from .store.queries import KINDS, ORDERS, checked_day, fts_query
 
 HERE = FilePath(__file__).parent
 MAX_QUERY = 200
@@ -171,15 +172,21 @@ def reachable_from_network(host: str) -> bool:
 # Each parameter is checked here, in the user's terms, so a wrong one gives the page back with the form
 # and a sentence ("Since: use YYYY, YYYY-MM or YYYY-MM-DD"), never a validator's message.
 
-LABELS = {"q": "Words", "speaker": "Person", "outlet": "Outlet", "since": "Since", "until": "Until", "kind": "Kind",
+LABELS = {"q": "Words", "speaker": "Person", "person": "Person", "outlet": "Outlet", "since": "Since", "until": "Until", "kind": "Kind",
           "order": "Order", "page": "Page", "per_page": "Per page"}
-KINDS = ("direct", "indirect", "mixed")
 
 
 def field_problem(name: str, value: str) -> str | None:
     """What is wrong with one given parameter, for the user, or None: 'use YYYY, YYYY-MM or YYYY-MM-DD'."""
     if len(value) > MAX_QUERY:
         return f"at most {MAX_QUERY} characters"
+    if name == "q":
+        try:
+            fts_query(value)
+        except InvalidSearch:
+            return 'close its quotation marks, or put a phrase in double quotes: "tax cuts"'
+    if name == "person" and not (value.isascii() and value.isdigit() and 1 <= int(value) < 2**63):
+        return "use a person's number, as in the links"
     if name in ("since", "until"):
         try:
             checked_day(value)
@@ -219,8 +226,10 @@ class Form:
         return self.number("page", 1)
 
     def quote_filter(self, per_page: int) -> QuoteFilter:
+        person = self.get("person")
         return QuoteFilter(self.get("speaker"), self.get("q"), self.get("since"), self.get("until"), self.get("outlet"),
-                           self.get("kind"), per_page + 1, (self.page - 1) * per_page, order=self.get("order"))
+                           self.get("kind"), per_page + 1, (self.page - 1) * per_page, order=self.get("order"),
+                           person_id=int(person) if person else None)
 
     def query(self, **changed: str | int | None) -> str:
         """This form's query string with some fields changed (None drops one), for links: pagers, facets."""
@@ -239,17 +248,19 @@ def param(name: str) -> object:
 
 
 FIELD_HELP = {"q": 'words of the quote: words, "a phrase", sanction*, tax OR tariff', "speaker": "a person's name, or part of it",
+              "person": "a person's id (as /person/{id}): that person only",
               "outlet": "an outlet, in any of its spellings", "since": "reported on or after: YYYY, YYYY-MM or YYYY-MM-DD",
               "until": "reported on or before: YYYY, YYYY-MM or YYYY-MM-DD", "kind": "direct, indirect or mixed",
               "order": "relevance (the default when searching) or newest", "page": "the page, from 1",
               "per_page": f"items per page, 1 to {MAX_PER_PAGE}"}
 
 
-def search_form(q: str | None = param("q"), speaker: str | None = param("speaker"), outlet: str | None = param("outlet"),
+def search_form(q: str | None = param("q"), speaker: str | None = param("speaker"), person: str | None = param("person"),
+                outlet: str | None = param("outlet"),
                 since: str | None = param("since"), until: str | None = param("until"), kind: str | None = param("kind"),
                 order: str | None = param("order"), page: str | None = param("page"),
                 per_page: str | None = param("per_page")) -> Form:
-    return read_form(q=q, speaker=speaker, outlet=outlet, since=since, until=until, kind=kind, order=order, page=page,
+    return read_form(q=q, speaker=speaker, person=person, outlet=outlet, since=since, until=until, kind=kind, order=order, page=page,
                      per_page=per_page)
 
 
@@ -262,9 +273,14 @@ def list_form(q: str | None = param("q"), page: str | None = param("page"), per_
     return read_form(q=q, page=page, per_page=per_page)
 
 
+def pages_form(page: str | None = param("page"), per_page: str | None = param("per_page")) -> Form:
+    return read_form(page=page, per_page=per_page)
+
+
 SearchForm = Annotated[Form, Depends(search_form)]
 PersonForm = Annotated[Form, Depends(person_form)]
 ListForm = Annotated[Form, Depends(list_form)]
+PagesForm = Annotated[Form, Depends(pages_form)]
 
 
 @dataclass
@@ -276,11 +292,24 @@ class Page:
     total: int | None = None  # how many items in all, when counted
     people: list[dict] | None = None  # the people a speaker filter may mean, when it names more than one
     facets: dict[str, list[dict]] | None = None  # the people and outlets of every result, with their counts
+    person: dict | None = None  # the person the results are limited to (a facet's link)
 
 
 def paged(rows: list, page: int, per_page: int) -> Page:
     """Rows fetched with one extra beyond the page tell whether a next page exists."""
     return Page([dict(r) for r in rows[:per_page]], page, per_page, len(rows) > per_page)
+
+
+def first_labels(dates: list[str | None]) -> list[str | None]:
+    """Which reports the dates show to be first: 'first' when every report is dated and one date is the
+    earliest of all; else 'earliest dated' for the earliest dated ones (an undated report may be earlier,
+    or two share the day); None for the rest."""
+    known = [d for d in dates if d]
+    if not known:
+        return [None] * len(dates)
+    earliest = min(known)
+    established = len(known) == len(dates) and known.count(earliest) == 1
+    return [("first" if established else "earliest dated") if d == earliest else None for d in dates]
 
 
 def marked_pieces(marked: str) -> list[dict]:
@@ -309,6 +338,7 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     Opened = Annotated[Store, Depends(store)]
 
     templates.env.filters["http_url"] = http_url
+    templates.env.globals["kinds"] = list(KINDS)
 
     def page(request: Request, name: str, status_code: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
         context = {"root": request.scope.get("root_path", "").rstrip("/"), "form": read_form(), **context}
@@ -373,12 +403,14 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
         where = form.quote_filter(per_page)
         found = paged(s.quotes(where), form.page, per_page)
         for item, around in zip(found.items, s.sentences_around(found.items)):
-            item["context"] = {**around, "quote": marked_pieces(item["marked"] or item["quote"])}
+            item["context"] = {**around, "quote": marked_pieces(item.pop("marked") or item["quote"])}
         found.total = s.count_quotes(where)
         found.facets = {name: [dict(r) for r in rows] for name, rows in s.quote_facets(where).items()}
         speaker = form.get("speaker")
         meant = s.people_meant(speaker) if speaker else []
         found.people = [dict(row) for row in meant] if len(meant) > 1 else None
+        if where.person_id:
+            found.person = dict(s.person(where.person_id))
         return found
 
     def person(s: Store, person_id: int, form: Form, per_page: int) -> dict:
@@ -392,12 +424,12 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
 
     def statement(s: Store, merged_id: int) -> dict:
         reports = [dict(r) for r in s.reports(merged_id)]
-        earliest = reports[0]["published"] if reports else None
-        for report in reports:  # first only when the dates say so: the earliest dated report(s)
-            report["first"] = earliest is not None and report["published"] == earliest
+        for report, label in zip(reports, first_labels([r["published"] for r in reports])):
+            report["first"], report["earliest_dated"] = label == "first", label is not None
+            report["label"] = label
         context = s.sentences_around(reports[:1])[0] if reports else None
         return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports,
-                "first_known": earliest is not None}
+                "first_known": any(r["first"] for r in reports)}
 
     def article(s: Store, article_id: str) -> dict:
         found = s.article(article_id)
@@ -410,7 +442,9 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
 
     def people_list(s: Store, form: Form, per_page: int) -> Page:
         rows = s.people(limit=per_page + 1, offset=(form.page - 1) * per_page, search=form.get("q"))
-        return paged(rows, form.page, per_page)
+        found = paged(rows, form.page, per_page)
+        found.total = s.count_people(form.get("q"))
+        return found
 
     # --- JSON API ---
 
@@ -445,7 +479,7 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
         return article(s, article_id)
 
     @app.get("/api/stories")
-    def api_stories(request: Request, s: Opened, form: ListForm) -> Page:
+    def api_stories(request: Request, s: Opened, form: PagesForm) -> Page:
         if form.wrong:
             return refused(request, form)
         per_page = form.number("per_page", PER_PAGE)
@@ -475,13 +509,13 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     def people_page(request: Request, s: Opened, form: ListForm):
         if form.wrong:
             return refused(request, form, "people.html", people=None)
-        return page(request, "people.html", people=people_list(s, form, LIST_PAGE), form=form)
+        return page(request, "people.html", people=people_list(s, form, form.number("per_page", LIST_PAGE)), form=form)
 
     @app.get("/person/{person_id}", response_class=HTMLResponse, include_in_schema=False)
     def person_page(request: Request, s: Opened, person_id: RowId, form: PersonForm):
-        if form.wrong:
-            return refused(request, form, "person.html", **person(s, person_id, read_form(), PER_PAGE),
-                           chart=timeline_chart([], person_id))
+        if form.wrong:  # the page as it is with no filter, the form as filled, and what is wrong
+            data = person(s, person_id, read_form(), PER_PAGE)
+            return refused(request, form, "person.html", **data, chart=timeline_chart(data["timeline"], person_id))
         data = person(s, person_id, form, PER_PAGE)
         return page(request, "person.html", **data, chart=timeline_chart(data["timeline"], person_id), form=form)
 
@@ -496,11 +530,12 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
         return page(request, "article.html", **data, segments=pieces, speakers=speakers)
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, s: Opened, form: ListForm):
+    def stories_page(request: Request, s: Opened, form: PagesForm):
         if form.wrong:
             return refused(request, form)
-        rows = s.stories(limit=LIST_PAGE + 1, offset=(form.page - 1) * LIST_PAGE)
-        return page(request, "stories.html", stories=paged(rows, form.page, LIST_PAGE), form=form)
+        per_page = form.number("per_page", LIST_PAGE)
+        rows = s.stories(limit=per_page + 1, offset=(form.page - 1) * per_page)
+        return page(request, "stories.html", stories=paged(rows, form.page, per_page), form=form)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, s: Opened, story_id: str):

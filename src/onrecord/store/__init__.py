@@ -24,10 +24,10 @@ from ..link.outlets import OutletEntry, fold_outlets
 from ..model import Article, Statement
 from ..names import roles as person_roles
 from . import linking
-from .queries import NAMED_ARTICLES, Queries, QuoteFilter, RolesText, check_search
+from .queries import NAMED_ARTICLES, Queries, QuoteFilter, RolesText, fts_query
 from .schema import APPLICATION_ID, BUSY_SECONDS, MIGRATIONS, SCHEMA_VERSION, BACKFILLS, split_script, store_uri, use_wal
 
-__all__ = ["Store", "QuoteFilter", "check_search", "APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "split_script"]
+__all__ = ["Store", "QuoteFilter", "fts_query", "APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "split_script"]
 
 
 class Store(Queries):

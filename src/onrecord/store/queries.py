@@ -15,6 +15,7 @@ from ..link.people import roles_text
 from ..names import person_key
 
 
+KINDS = ("direct", "indirect", "mixed")
 ORDERS = ("relevance", "newest")
 LIST_SEPARATOR = " | "  # between the outlets or names of a list in one column: a name may hold a comma ('Reuters, Inc.')
 SPEAKER_TYPES = ("person", "organization", "description", "unknown")
@@ -43,9 +44,48 @@ class QuoteFilter:
     speaker_type: str | None = None  # one of SPEAKER_TYPES
     order: str | None = None  # one of ORDERS; None: by relevance when searching, else newest first
 
+    def __post_init__(self) -> None:
+        """An empty field is not given; the speaker 'unknown' (as lists show it) is the statements without one."""
+        for field in ("speaker", "search", "since", "until", "outlet", "kind", "speaker_type", "order"):
+            if isinstance(value := getattr(self, field), str) and not value.strip():
+                object.__setattr__(self, field, None)
+        if is_unknown(self.speaker):
+            object.__setattr__(self, "speaker", None)
+            object.__setattr__(self, "no_speaker", True)
+
     @property
     def by_relevance(self) -> bool:
         return bool(self.search) and self.order != "newest"
+
+
+def is_unknown(speaker: str | None) -> bool:
+    """'unknown' names no one: it is how the lists show a statement whose speaker is not known."""
+    return speaker is not None and speaker.strip().lower() == "unknown"
+
+
+def fts_query(search: str) -> str:
+    """The FTS5 query for what a user typed: as typed when FTS5 reads it (words, "a phrase", sanction*, tax OR
+    tariff, NOT), else with each word that holds punctuation quoted ('covid-19', 'U.S.', "don't"); InvalidSearch
+    with a sentence when neither parses (an unclosed quotation mark)."""
+    if parses(search):
+        return search
+    words = [word if word in ("AND", "OR", "NOT") or '"' in word or re.fullmatch(r"\w+\*?", word) else f'"{word}"'
+             for word in search.split()]
+    if '"' not in search and parses(quoted := " ".join(words)):
+        return quoted
+    raise InvalidSearch(f"search {search!r} is not a valid full-text query: close its quotation marks, "
+                        'or put a phrase in double quotes: "tax cuts"')
+
+
+def parses(search: str) -> bool:
+    """True when FTS5 reads ``search``: tried on an empty table, so a failing store is never the user's mistake."""
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute("CREATE VIRTUAL TABLE statements_fts USING fts5(quote)")
+        try:
+            db.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (search,)).fetchall()
+        except sqlite3.Error:
+            return False
+    return True
 
 
 def checked_day(value: str) -> str:
@@ -103,7 +143,7 @@ class Queries:
 
     def speaker_clause(self, column: str, speaker: str | None) -> tuple[list[str], list]:
         """The SQL condition (and its parameters) for statements by anyone ``speaker`` names."""
-        if speaker is None:
+        if not speaker:
             return [], []
         people = self.people_named(speaker)
         return [f"{column} IN ({','.join('?' * len(people)) or 'NULL'})"], list(people)
@@ -119,13 +159,13 @@ class Queries:
         if where.limit:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
-        return self.searched(sql, params, where.search)
+        return self.rows(sql, params)
 
     def count_quotes(self, where: QuoteFilter) -> int:
         """How many statements the filter finds, whatever its limit."""
         source, clauses, params = self.quote_conditions(where)
         sql = f"SELECT count(*) FROM {source} JOIN shown_articles a ON a.id = s.article_id" + conditions_sql(clauses)
-        return self.searched(sql, params, where.search)[0][0]
+        return self.rows(sql, params)[0][0]
 
     def quote_facets(self, where: QuoteFilter) -> dict[str, list[sqlite3.Row]]:
         """The people (and organisations: not descriptions such as 'a spokesman') and the outlets the filter's
@@ -133,11 +173,11 @@ class Queries:
         source, clauses, params = self.quote_conditions(where)
         joined = f" FROM {source} JOIN shown_articles a ON a.id = s.article_id"
         named = " JOIN people p ON p.id = s.person_id AND p.type != 'description'"
-        people = self.searched(f"SELECT p.id, p.name, count(*) AS statements{joined}{named}{conditions_sql(clauses)}"
-                               f" GROUP BY p.id ORDER BY statements DESC, p.name LIMIT {FACETS}", params, where.search)
-        outlets = self.searched(f"SELECT a.outlet AS outlet, count(*) AS statements{joined}{conditions_sql(clauses)} GROUP BY a.outlet"
+        people = self.rows(f"SELECT p.id, p.name, count(*) AS statements{joined}{named}{conditions_sql(clauses)}"
+                               f" GROUP BY p.id ORDER BY statements DESC, p.name LIMIT {FACETS}", params)
+        outlets = self.rows(f"SELECT a.outlet AS outlet, count(*) AS statements{joined}{conditions_sql(clauses)} GROUP BY a.outlet"
                                 f" HAVING a.outlet IS NOT NULL ORDER BY statements DESC, outlet LIMIT {FACETS}",
-                                params, where.search)
+                                params)
         return {"people": people, "outlets": outlets}
 
     def quote_conditions(self, where: QuoteFilter) -> tuple[str, list[str], list]:
@@ -148,7 +188,7 @@ class Queries:
         if where.search:
             source = "statements_fts JOIN statements s ON s.id = statements_fts.rowid"
             clauses.append("statements_fts MATCH ?")
-            params.append(where.search)
+            params.append(fts_query(where.search))
         speaker_clauses, speaker_params = self.speaker_clause("s.person_id", where.speaker)
         clauses += speaker_clauses
         params += speaker_params
@@ -186,15 +226,14 @@ class Queries:
             around.append(sentence_around(before + row["quote"] + after, len(before), len(before) + len(row["quote"])))
         return around
 
+    def rows(self, sql: str, params: list) -> list[sqlite3.Row]:
+        return self.db.execute(sql, params).fetchall()
+
     def outlet_spellings(self, outlet: str) -> list[str]:
         """Every stored spelling of the outlet ``outlet`` names ('nyt' -> 'The New York Times', 'NYTimes', 'nytimes.com')."""
         stored = dict(self.db.execute("SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet").fetchall())
         folded = fold_outlets({**stored, outlet: stored.get(outlet, 0)})
         return sorted({spelling for spelling in stored if folded[spelling] == folded[outlet]} | {outlet})
-
-    def searched(self, sql: str, params: list, search: str | None) -> list[sqlite3.Row]:
-        check_search(search)
-        return self.db.execute(sql, params).fetchall()
 
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
                           limit: int | None = None, offset: int = 0, person_id: int | None = None,
@@ -203,6 +242,8 @@ class Queries:
         """One row per statement across articles: the fullest wording, first seen (and where), how many articles
         and outlets. ``since`` and ``until`` keep the statements reported at least once between them;
         ``no_speaker`` those whose speaker is not known."""
+        if is_unknown(speaker):
+            speaker, no_speaker = None, True
         clauses, params = self.speaker_clause("m.person_id", speaker)
         if no_speaker:
             clauses.append("m.person_id IS NULL")
@@ -217,14 +258,14 @@ class Queries:
         if search:
             clauses.append("m.id IN (SELECT merged_id FROM statements WHERE id IN"
                            " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
-            params.append(search)
+            params.append(fts_query(search))
         sql = MERGED_STATEMENTS.format(where=" WHERE " + " AND ".join(clauses) if clauses else "",
                                        having=" HAVING outlets >= ?", order=NEWEST_FIRST if newest_first else BY_REACH)
         params.append(min_outlets if min_outlets > 1 else 0)  # a statement whose outlets are all unknown counts 0
         if limit:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return self.searched(sql, params, search)
+        return self.rows(sql, params)
 
     def stories(self, min_articles: int = 1, limit: int = -1, offset: int = 0) -> list[sqlite3.Row]:
         return self.db.execute(STORIES.format(where="") + " LIMIT ? OFFSET ?", (min_articles, limit, offset)).fetchall()
@@ -236,6 +277,12 @@ class Queries:
         found = self.people_found(search)
         return self.db.execute(PEOPLE.format(where=f" WHERE p.id IN ({','.join('?' * len(found)) or 'NULL'})")
                                + " LIMIT ? OFFSET ?", (*found, limit, offset)).fetchall()
+
+    def count_people(self, search: str | None = None) -> int:
+        """How many people ``people(search=...)`` lists in all."""
+        if search:
+            return len(self.people_found(search))
+        return self.db.execute("SELECT count(*) FROM people").fetchone()[0]
 
     def people_found(self, search: str) -> list[int]:
         """The people a search for a name finds: as ``people_named``, or any of their spellings containing it."""
@@ -271,9 +318,9 @@ class Queries:
         return self.found(self.db.execute(PEOPLE.format(where=" WHERE p.id = ?"), (person_id,)).fetchone(), "person", person_id)
 
     def timeline(self, person_id: int) -> list[sqlite3.Row]:
-        """Statements per month (dated articles only)."""
+        """How many distinct statements a person is reported making each month (dated articles only)."""
         return self.db.execute(
-            "SELECT substr(a.published, 1, 7) AS month, count(*) AS statements FROM statements s JOIN articles a"
+            "SELECT substr(a.published, 1, 7) AS month, count(DISTINCT s.merged_id) AS statements FROM statements s JOIN articles a"
             " ON a.id = s.article_id WHERE s.person_id = ? AND a.published IS NOT NULL GROUP BY month ORDER BY month",
             (person_id,)).fetchall()
 
@@ -348,24 +395,25 @@ SPEAKER_SUMMARY = """
     FROM people p JOIN statements s ON s.person_id = p.id JOIN shown_articles a ON a.id = s.article_id
     GROUP BY p.id ORDER BY statements DESC, p.name"""
 
+# The first report of a statement: the earliest dated article (undated ones after), then its id, then the offset.
+FIRST_REPORT = """(SELECT s2.id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
+                   ORDER BY a2.published IS NULL, a2.published, a2.id, s2.start LIMIT 1)"""
+
 MERGED_STATEMENTS = """
-    SELECT m.id, m.quote, m.person_id, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
-           (SELECT s2.article_id FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
-            ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_article,
-           (SELECT a2.outlet FROM statements s2 JOIN shown_articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
-            ORDER BY a2.published IS NULL, a2.published, a2.id LIMIT 1) AS first_outlet,
-           (SELECT s2.cue FROM statements s2 JOIN articles a2 ON a2.id = s2.article_id WHERE s2.merged_id = m.id
-            ORDER BY a2.published IS NULL, a2.published, a2.id, s2.start LIMIT 1) AS cue,
-           group_concat(DISTINCT s.kind) AS kinds,
-           count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets,
-           (SELECT group_concat(outlet, ' | ') FROM (SELECT a3.outlet FROM statements s3 JOIN shown_articles a3
-              ON a3.id = s3.article_id WHERE s3.merged_id = m.id AND a3.outlet IS NOT NULL GROUP BY a3.outlet
-              ORDER BY min(a3.published IS NULL), min(a3.published), a3.outlet)) AS outlet_names  -- first reported first
-    FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN shown_articles a ON a.id = s.article_id
-         LEFT JOIN people p ON p.id = m.person_id{where}
-    GROUP BY m.id{having} ORDER BY {order}"""  # outlets: the known ones; an unknown one is not counted
-BY_REACH = "outlets DESC, articles DESC, first_seen IS NULL, first_seen, m.id"
-NEWEST_FIRST = "first_seen IS NULL, first_seen DESC, m.id DESC"
+    SELECT grouped.*, f.article_id AS first_article, fa.outlet AS first_outlet, f.cue FROM (
+      SELECT m.id, m.quote, m.person_id, coalesce(p.name, 'unknown') AS speaker, min(a.published) AS first_seen,
+             """ + FIRST_REPORT + """ AS first_report, group_concat(DISTINCT s.kind) AS kinds,
+             count(DISTINCT a.id) AS articles, count(DISTINCT a.outlet) AS outlets,
+             (SELECT group_concat(outlet, ' | ') FROM (SELECT a3.outlet FROM statements s3 JOIN shown_articles a3
+                ON a3.id = s3.article_id WHERE s3.merged_id = m.id AND a3.outlet IS NOT NULL GROUP BY a3.outlet
+                ORDER BY min(a3.published IS NULL), min(a3.published), a3.outlet)) AS outlet_names  -- first reported first
+      FROM merged_statements m JOIN statements s ON s.merged_id = m.id JOIN shown_articles a ON a.id = s.article_id
+           LEFT JOIN people p ON p.id = m.person_id{where}
+      GROUP BY m.id{having}) grouped
+    JOIN statements f ON f.id = grouped.first_report JOIN shown_articles fa ON fa.id = f.article_id
+    ORDER BY {order}"""  # outlets: the known ones; an unknown one is not counted
+BY_REACH = "outlets DESC, articles DESC, first_seen IS NULL, first_seen, grouped.id"
+NEWEST_FIRST = "first_seen IS NULL, first_seen DESC, grouped.id DESC"
 
 STORIES = """
     SELECT a.story, min(a.published) AS first, max(a.published) AS last, count(*) AS articles,
@@ -391,7 +439,7 @@ PEOPLE = """
 EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by the caller
     "articles": "SELECT {columns} FROM articles ORDER BY id",
     "merged_statements": "SELECT {columns} FROM (SELECT id, person_id, quote, first_seen, articles, outlets, first_article,"
-                         " first_outlet FROM (" + MERGED_STATEMENTS.format(where="", having="", order="m.id") + ")) ORDER BY id",
+                         " first_outlet FROM (" + MERGED_STATEMENTS.format(where="", having="", order="grouped.id") + ")) ORDER BY id",
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start, id",
     "people": "SELECT {columns} FROM (SELECT *, (SELECT given_name FROM people g WHERE g.id = p.id) AS given_name FROM ("
               + PEOPLE.format(where="") + ") p ORDER BY statements DESC, name, id)",
@@ -408,19 +456,3 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
 
 def conditions_sql(clauses: list[str]) -> str:
     return " WHERE " + " AND ".join(clauses) if clauses else ""
-
-
-def check_search(search: str | None) -> None:
-    """Refuse a full-text query SQLite cannot parse. It is tried on an empty table of the store's columns, so
-    a failing store (a disk error, a locked file) is never reported as the user's mistake."""
-    if not search:
-        return
-    with closing(sqlite3.connect(":memory:")) as db:
-        db.execute("CREATE VIRTUAL TABLE statements_fts USING fts5(quote)")
-        try:
-            db.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?", (search,)).fetchall()
-        except sqlite3.Error as error:
-            raise InvalidSearch(f"search {search!r} is not a valid full-text query ({error}); "
-                                'put a phrase in double quotes: "tax cuts"') from None
-
-
