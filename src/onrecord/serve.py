@@ -402,10 +402,10 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     def search(s: Store, form: Form, per_page: int) -> Page:
         where = form.quote_filter(per_page)
         found = paged(s.quotes(where), form.page, per_page)
+        marked = s.marked([item["id"] for item in found.items], where.search)
         for item, around in zip(found.items, s.sentences_around(found.items)):
-            item["context"] = {**around, "quote": marked_pieces(item.pop("marked") or item["quote"])}
-        found.total = s.count_quotes(where)
-        found.facets = {name: [dict(r) for r in rows] for name, rows in s.quote_facets(where).items()}
+            item["context"] = {**around, "quote": marked_pieces(marked.get(item["id"], item["quote"]))}
+        found.total, found.facets = s.quote_summary(where)
         speaker = form.get("speaker")
         meant = s.people_meant(speaker) if speaker else []
         found.people = [dict(row) for row in meant] if len(meant) > 1 else None

@@ -150,35 +150,48 @@ class Queries:
 
     def quotes(self, where: QuoteFilter) -> list[sqlite3.Row]:
         """Statements with their article and person: by relevance when searching (unless ``order`` says
-        newest), else newest first. ``marked`` is the quote with the searched words between \\x02 and \\x03."""
+        newest), else newest first."""
         source, clauses, params = self.quote_conditions(where)
-        marked = "highlight(statements_fts, 0, char(2), char(3))" if where.search else "NULL"
         order = "bm25(statements_fts), " if where.by_relevance else ""
-        sql = (QUOTE_COLUMNS.format(source=source, marked=marked) + conditions_sql(clauses)
+        sql = (QUOTE_COLUMNS.format(source=source) + conditions_sql(clauses)
                + f" ORDER BY {order}a.published IS NULL, a.published DESC, a.id, s.start")
         if where.limit:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
         return self.rows(sql, params)
 
+    def marked(self, ids: list[int], search: str | None) -> dict[int, str]:
+        """The quotes of the statements ``ids`` with the words ``search`` matched between \\x02 and \\x03 (FTS5's
+        highlight, computed for these rows only: a page of results, not every match)."""
+        if not search or not ids:
+            return {}
+        rows = self.db.execute(f"SELECT rowid, highlight(statements_fts, 0, char(2), char(3)) FROM statements_fts"
+                               f" WHERE statements_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+                               (fts_query(search), *ids)).fetchall()
+        return dict(rows)
+
     def count_quotes(self, where: QuoteFilter) -> int:
         """How many statements the filter finds, whatever its limit."""
-        source, clauses, params = self.quote_conditions(where)
-        sql = f"SELECT count(*) FROM {source} JOIN shown_articles a ON a.id = s.article_id" + conditions_sql(clauses)
-        return self.rows(sql, params)[0][0]
+        return self.quote_summary(where)[0]
 
-    def quote_facets(self, where: QuoteFilter) -> dict[str, list[sqlite3.Row]]:
-        """The people (and organisations: not descriptions such as 'a spokesman') and the outlets the filter's
-        statements come from, most first, with their counts."""
+    def quote_summary(self, where: QuoteFilter) -> tuple[int, dict[str, list[dict]]]:
+        """How many statements the filter finds, and the people (and organisations: not descriptions such as
+        'a spokesman') and the outlets they come from, most first, with their counts: one pass over the matches."""
         source, clauses, params = self.quote_conditions(where)
-        joined = f" FROM {source} JOIN shown_articles a ON a.id = s.article_id"
-        named = " JOIN people p ON p.id = s.person_id AND p.type != 'description'"
-        people = self.rows(f"SELECT p.id, p.name, count(*) AS statements{joined}{named}{conditions_sql(clauses)}"
-                               f" GROUP BY p.id ORDER BY statements DESC, p.name LIMIT {FACETS}", params)
-        outlets = self.rows(f"SELECT a.outlet AS outlet, count(*) AS statements{joined}{conditions_sql(clauses)} GROUP BY a.outlet"
-                                f" HAVING a.outlet IS NOT NULL ORDER BY statements DESC, outlet LIMIT {FACETS}",
-                                params)
-        return {"people": people, "outlets": outlets}
+        pairs = self.rows(f"SELECT s.person_id, (SELECT name FROM people WHERE id = s.person_id AND type != 'description'),"
+                          f" a.outlet, count(*) FROM {source} JOIN shown_articles a ON a.id = s.article_id"
+                          f"{conditions_sql(clauses)} GROUP BY s.person_id, a.outlet", params)
+        people: dict[tuple, int] = {}
+        outlets: dict[str, int] = {}
+        for person_id, name, outlet, count in pairs:
+            if name is not None:
+                people[person_id, name] = people.get((person_id, name), 0) + count
+            if outlet is not None:
+                outlets[outlet] = outlets.get(outlet, 0) + count
+        most = sorted(people.items(), key=lambda item: (-item[1], item[0][1]))[:FACETS]
+        return sum(pair[3] for pair in pairs), {
+            "people": [{"id": person_id, "name": name, "statements": n} for (person_id, name), n in most],
+            "outlets": [{"outlet": outlet, "statements": n} for outlet, n in sorted(outlets.items(), key=lambda item: (-item[1], item[0]))[:FACETS]]}
 
     def quote_conditions(self, where: QuoteFilter) -> tuple[str, list[str], list]:
         """What the filter selects from: the statements (``s``), joined to the full-text index when searching,
@@ -380,7 +393,7 @@ NAMED_ARTICLES = """
     FROM main.articles a LEFT JOIN main.outlet_names o ON o.spelling = a.outlet"""
 
 QUOTE_COLUMNS = """
-    SELECT s.id, s.quote, {marked} AS marked, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
+    SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
            s.speaker_gender, s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
            s.merged_id
     FROM {source} JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
