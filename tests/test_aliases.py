@@ -230,3 +230,17 @@ def test_aliases_any_yaml_loads_or_is_one_input_error(tmp_path_factory, text):
         assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
     else:
         assert all(isinstance(e.name, str) and all(isinstance(n, str) for n in e.aliases + e.apart) for e in entries)
+
+
+def test_aliases_gender_survives_export_and_restore(tmp_path, capsys):
+    db, restored = tmp_path / "s.db", tmp_path / "restored.db"
+    store_of_bakers(db)
+    path = tmp_path / "a.csv"
+    path.write_text("name,alias,not,wikidata,gender\nThomas Baker,,,,female\n", encoding="utf-8")
+    assert main(["people", "--db", str(db), "--apply-aliases", str(path)]) == 0
+    assert main(["export", "--db", str(db), "--format", "parquet", str(tmp_path / "out")]) == 0
+    assert main(["ingest", "--db", str(restored), str(tmp_path / "out")]) == 0
+    for store in (db, restored):
+        with sqlite3.connect(store) as connection:
+            assert connection.execute("SELECT name, gender, given_gender, gender_source FROM people ORDER BY name").fetchall() == [
+                ("Thomas Baker", "female", "female", "aliases"), ("Tom Baker", None, None, None)]
