@@ -2,6 +2,7 @@
 "billion laughs" shape) are refused before anything expands, the file and its names are bounded, and every
 malformed file is one line naming it."""
 
+import json
 import os
 import sqlite3
 
@@ -13,6 +14,7 @@ from onrecord import aliases
 from onrecord.aliases import Alias, load_aliases
 from onrecord.cli import main
 from onrecord.errors import InputError
+from onrecord.link.people import person_gender
 from onrecord.model import Article, Statement
 from onrecord.store import Store
 
@@ -66,6 +68,74 @@ def test_aliases_normal_files_load(tmp_path):
     expected = [Alias("Tom Baker", ["Thomas Baker", "T. Baker"], ["Tom H. Baker"], "Q123"), Alias("Ana Ruiz")]
     assert load_aliases(str(yaml_file)) == expected
     assert load_aliases(str(csv_file)) == expected
+
+
+def test_aliases_gender_loads_from_yaml_and_csv(tmp_path):
+    yaml_file, csv_file = tmp_path / "a.yaml", tmp_path / "a.csv"
+    yaml_file.write_text("- name: Tom Baker\n  aliases: [T. Baker]\n  gender: Male\n- name: Ana Ruiz\n  gender: female\n"
+                         "- name: Lee Park\n", encoding="utf-8")
+    csv_file.write_text("name,alias,not,wikidata,gender\nTom Baker,T. Baker,,,\nTom Baker,,,,male\nAna Ruiz,,,,female\n"
+                        "Lee Park,,,,\n", encoding="utf-8")
+    expected = [Alias("Tom Baker", ["T. Baker"], gender="male"), Alias("Ana Ruiz", gender="female"), Alias("Lee Park")]
+    assert load_aliases(str(yaml_file)) == expected
+    assert load_aliases(str(csv_file)) == expected
+
+
+HARBOUR = ("Harbour board backs the new pier\n\nThe harbour board approved the plan for a new pier on Monday.\n\n"
+           "“We will have it built by the spring,” said Dara Kimble, the board's chair.\n\n"
+           "Kimble spoke to reporters after the vote. “It is long overdue,” he said.\n")
+FERRY = ("Ferry fares to rise\n\nThe ferry operator will raise fares in March, the harbour board said on Friday.\n\n"
+         "“Nobody likes paying more, but the boats are old,” said Dara Kimble, who chairs the board.\n\n"
+         "Kimble said he had asked the operator to keep a cheaper fare for islanders. “They have agreed,” he said.\n")
+
+
+def genders_in(db) -> tuple[set, set]:
+    """The people's (name, gender, given gender, source), and the genders the statements themselves give."""
+    with sqlite3.connect(db) as connection:
+        people = set(connection.execute("SELECT name, gender, given_gender, gender_source FROM people WHERE type = 'person'"))
+        said = {row[0] for row in connection.execute("SELECT speaker_gender FROM statements WHERE speaker = 'Dara Kimble'"
+                                                          " AND speaker_gender IS NOT NULL")}
+    return people, said
+
+
+def people_listed(db, capsys) -> dict:
+    capsys.readouterr()
+    assert main(["people", "--db", str(db), "--format", "jsonl"]) == 0
+    return {p["name"]: p["gender"] for p in map(json.loads, capsys.readouterr().out.splitlines())}
+
+
+@pytest.mark.parametrize("suffix, text", [
+    ("yaml", "- name: Dara Kimble\n  gender: female\n"),
+    ("csv", "name,alias,not,wikidata,gender\nDara Kimble,,,,female\n"),
+])
+def test_aliases_gender_is_the_persons_across_the_store_and_later_ingests(tmp_path, capsys, suffix, text):
+    corrections = tmp_path / f"aliases.{suffix}"
+    corrections.write_text(text, encoding="utf-8")
+    (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "ferry.txt").write_text(FERRY, encoding="utf-8")
+    plain, given = tmp_path / "plain.db", tmp_path / "given.db"
+    assert main(["ingest", "--jobs", "1", "--db", str(plain), str(tmp_path / "harbour.txt")]) == 0
+    assert genders_in(plain) == ({("Dara Kimble", "male", None, None)}, {"male"})  # the article says he
+    # given at ingest: the person is female store-wide, though the statements keep what the article says
+    assert main(["ingest", "--jobs", "1", "--db", str(given), "--aliases", str(corrections), str(tmp_path / "harbour.txt")]) == 0
+    assert genders_in(given) == ({("Dara Kimble", "female", "female", "aliases")}, {"male"})
+    # given to a store already made: the same
+    assert main(["people", "--db", str(plain), "--apply-aliases", str(corrections), "--format", "jsonl"]) == 0
+    assert genders_in(plain) == genders_in(given)
+    capsys.readouterr()
+    for db in (plain, given):
+        assert people_listed(db, capsys)["Dara Kimble"] == "female"
+        # a later article that says he again, ingested without the file, does not undo it
+        assert main(["ingest", "--jobs", "1", "--db", str(db), str(tmp_path / "ferry.txt")]) == 0
+        assert genders_in(db) == ({("Dara Kimble", "female", "female", "aliases")}, {"male"})
+        assert people_listed(db, capsys)["Dara Kimble"] == "female"
+
+
+def test_aliases_gender_rule():
+    assert person_gender("female", {"male": 3}) == "female"
+    assert person_gender(None, {"male": 3, "female": 1}) == "male"
+    assert person_gender(None, {"male": 1, "female": 1}) is None
+    assert person_gender(None, {}) is None
 
 
 def store_of_bakers(db) -> None:
@@ -131,6 +201,11 @@ def test_aliases_fifo_is_refused_without_opening_it(tmp_path):
     ("mapping.yaml", "name: Tom Baker\n", "must be a list"),
     ("field.csv", "name,alias,not,wikidata\n\"" + "x" * 200_000 + "\",,,\n", "not valid CSV"),
     ("latin1.csv", "name\nTom\xe1s\n", "cannot read aliases file"),
+    ("gender.yaml", "- name: Tom Baker\n  gender: woman\n", "entry 1 (Tom Baker): gender 'woman' is not one of female, male"),
+    ("gender-list.yaml", "- name: Tom Baker\n  gender: [female]\n", "gender \"['female']\" is not one of female, male"),
+    ("gender.csv", "name,alias,not,wikidata,gender\nTom Baker,,,,f\n", "row (Tom Baker): gender 'f' is not one of female, male"),
+    ("genders.yaml", "- {name: Tom Baker, gender: male}\n- {name: Tom Baker, gender: female}\n",
+     "Tom Baker: given two genders, male and female"),
 ])
 def test_aliases_malformed_files_are_one_line_naming_them(tmp_path, capsys, name, text, reason):
     path = tmp_path / name
@@ -155,3 +230,17 @@ def test_aliases_any_yaml_loads_or_is_one_input_error(tmp_path_factory, text):
         assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
     else:
         assert all(isinstance(e.name, str) and all(isinstance(n, str) for n in e.aliases + e.apart) for e in entries)
+
+
+def test_aliases_gender_survives_export_and_restore(tmp_path, capsys):
+    db, restored = tmp_path / "s.db", tmp_path / "restored.db"
+    store_of_bakers(db)
+    path = tmp_path / "a.csv"
+    path.write_text("name,alias,not,wikidata,gender\nThomas Baker,,,,female\n", encoding="utf-8")
+    assert main(["people", "--db", str(db), "--apply-aliases", str(path)]) == 0
+    assert main(["export", "--db", str(db), "--format", "parquet", str(tmp_path / "out")]) == 0
+    assert main(["ingest", "--db", str(restored), str(tmp_path / "out")]) == 0
+    for store in (db, restored):
+        with sqlite3.connect(store) as connection:
+            assert connection.execute("SELECT name, gender, given_gender, gender_source FROM people ORDER BY name").fetchall() == [
+                ("Thomas Baker", "female", "female", "aliases"), ("Tom Baker", None, None, None)]

@@ -55,7 +55,7 @@ def runs(tmp_path_factory):
     records = [{k: r[k] for k in ("id", "title", "text", "date", "source", "author")} for r in polnear] + rule_cases()
     dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     aliases = folder / "aliases.yaml"
-    aliases.write_text("- name: Teodor Vance\n  aliases: [Ted Vance]\n", encoding="utf-8")
+    aliases.write_text("- name: Teodor Vance\n  aliases: [Ted Vance]\n  gender: female\n", encoding="utf-8")  # not as the name table has it
     inputs = [*sorted(SEEDS.glob("*.txt")), dump]
     spark = run_cli("spark", *inputs, "--out", folder / "spark", "--master", "local[2]", "--aliases", aliases)
     assert spark.returncode == 0, spark.stderr[-3000:]
@@ -112,6 +112,7 @@ def test_each_rule_holds_in_both(runs):
         people = {p["name"]: p for p in t["people"]}
         assert "Marta Q. Lindqvist" in people and "Marta Lindqvist" not in people  # the fuller name, met first or not
         assert "Ted Vance" not in people and people["Teodor Vance"]["variants"] == "Teodor Vance | Ted Vance"
+        assert people["Teodor Vance"]["gender"] == people["Teodor Vance"]["given_gender"] == "female"  # the aliases file's
         assert not [s for s in t["statements"] if "review our stories" in s["quote"]]  # the outlet's note holds no statement
         ours = {a["headline"]: a for a in t["articles"] if a["outlet"] in ("Tidewater Ledger", "Coastal Courier", "Island Post")}
         assert len({a["copy_group"] for a in ours.values()}) == len(ours)  # the note makes no copies

@@ -1,22 +1,26 @@
 """Identity corrections from the user: which names are one person, which are not, and Wikidata ids.
 
-CSV, one row per fact (header ``name,alias,not,wikidata``; leave the columns a row does not use empty):
+CSV, one row per fact (header ``name,alias,not,wikidata``, and optionally ``gender``; leave the columns a row does
+not use empty):
 
-    name,alias,not,wikidata
-    Ana María Ruiz,Ana Ruiz,,Q123456
-    Tom Baker,,Tom H. Baker,
+    name,alias,not,wikidata,gender
+    Ana María Ruiz,Ana Ruiz,,Q123456,female
+    Tom Baker,,Tom H. Baker,,
 
 YAML, one entry per person:
 
     - name: Ana María Ruiz
       aliases: [Ana Ruiz, Mayor Ruiz]
       wikidata: Q123456
+      gender: female
     - name: Tom Baker
       not: [Tom H. Baker]
 
 The file is the user's, but it may come from anywhere, so it is bounded: no YAML anchors or aliases (an 87 kB file of
 nested aliases, "billion laughs", expands to 16 million names), no deep nesting, at most MAX_ALIASES_BYTES and
 MAX_ALIAS_NAMES.
+
+``gender`` (female or male) is the person's gender across the store, whatever their articles say (link.people.person_gender).
 """
 
 from __future__ import annotations
@@ -38,6 +42,19 @@ class Alias:
     aliases: list[str] = field(default_factory=list)
     apart: list[str] = field(default_factory=list)
     wikidata: str | None = None
+    gender: str | None = None  # female or male, as the user gave it
+
+
+GENDERS = ("female", "male")
+
+
+def checked_gender(where: str, entry: str, value: object) -> str | None:
+    """An entry's gender, female or male (any case), or none; anything else is an error naming the entry."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if not isinstance(value, str) or value.strip().lower() not in GENDERS:
+        raise InputError(where, f"{entry}: gender {str(value)[:40]!r} is not one of {', '.join(GENDERS)}")
+    return value.strip().lower()
 
 
 def load_aliases(path: str) -> list[Alias]:
@@ -46,7 +63,7 @@ def load_aliases(path: str) -> list[Alias]:
     names = sum(1 + len(entry.aliases) + len(entry.apart) for entry in entries)
     if names > MAX_ALIAS_NAMES:
         raise InputError(path, f"aliases file names {names:,} people and aliases, over the {MAX_ALIAS_NAMES:,} limit")
-    return merged_by_name(entries)
+    return merged_by_name(path, entries)
 
 
 def read_text(path: str, what: str) -> str:
@@ -64,13 +81,15 @@ def from_csv(path: str, text: str) -> list[Alias]:
     except csv.Error as error:  # e.g. a field over the csv module's 128 kB limit
         raise InputError(path, f"not valid CSV ({error})") from None
     if rows and "name" not in rows[0]:
-        raise InputError(path, "aliases CSV needs a header with the columns name,alias,not,wikidata")
+        raise InputError(path, "aliases CSV needs a header with the columns name,alias,not,wikidata (and optionally gender)")
     entries = []
     for number, row in enumerate(rows, start=2):
         name = (row.get("name") or "").strip()
         if not name:
             raise InputError(f"{path}:{number}", "row has no name")
-        entries.append(Alias(name, listed(row.get("alias")), listed(row.get("not")), (row.get("wikidata") or "").strip() or None))
+        gender = checked_gender(f"{path}:{number}", f"row ({name})", row.get("gender"))
+        entries.append(Alias(name, listed(row.get("alias")), listed(row.get("not")), (row.get("wikidata") or "").strip() or None,
+                             gender))
     return entries
 
 
@@ -100,7 +119,8 @@ def from_yaml(path: str, text: str) -> list[Alias]:
         if not all(isinstance(names, list) and all(isinstance(x, str) for x in names) for names in (aliases, apart)):
             raise InputError(path, f"entry {number} ({item['name']}): aliases and not must be lists of names")
         wikidata = item.get("wikidata")
-        entries.append(Alias(item["name"].strip(), aliases, apart, str(wikidata) if wikidata else None))
+        gender = checked_gender(path, f"entry {number} ({item['name']})", item.get("gender"))
+        entries.append(Alias(item["name"].strip(), aliases, apart, str(wikidata) if wikidata else None, gender))
     return entries
 
 
@@ -123,13 +143,16 @@ def listed(value: str | None) -> list[str]:
     return [value.strip()] if value and value.strip() else []
 
 
-def merged_by_name(entries: list[Alias]) -> list[Alias]:
+def merged_by_name(path: str, entries: list[Alias]) -> list[Alias]:
     merged: dict[str, Alias] = {}
     for entry in entries:
         into = merged.setdefault(entry.name, Alias(entry.name))
         into.aliases += entry.aliases
         into.apart += entry.apart
         into.wikidata = entry.wikidata or into.wikidata
+        if entry.gender and into.gender and entry.gender != into.gender:
+            raise InputError(path, f"{entry.name}: given two genders, {into.gender} and {entry.gender}")
+        into.gender = entry.gender or into.gender
     return list(merged.values())
 
 

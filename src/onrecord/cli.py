@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "identity corrections")
     people.add_argument("--search", metavar="NAME", help="only people with this name, or part of it, in any spelling")
     people.add_argument("--apply-aliases", metavar="FILE",
-                        help="join, keep apart and identify people as FILE says (CSV: name,alias,not,wikidata; or YAML)")
+                        help="join, keep apart, identify and give the gender of people as FILE says "
+                             "(CSV: name,alias,not,wikidata[,gender]; or YAML)")
     add_limit_option(people, "people, the most quoted first")
     add_format_option(people)
     add_db_option(people)

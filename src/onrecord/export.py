@@ -35,7 +35,8 @@ SCHEMAS = {
     "merged_statements": pa.schema([("id", INT), ("person_id", INT), ("quote", STRING), ("first_seen", STRING),
                                     ("articles", INT), ("outlets", INT), ("first_article", STRING), ("first_outlet", STRING)]),
     "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("wikidata", STRING), ("variants", STRING),
-                         ("roles", STRING), ("gender", STRING), ("given_name", STRING)]),
+                         ("roles", STRING), ("gender", STRING), ("given_name", STRING),
+                         ("given_gender", STRING)]),
 }
 # What a store holds beyond the four tables above, so that an export loads back as it was, unlinked again
 # (`store.restore`); `onrecord spark` writes none of these.

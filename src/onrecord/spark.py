@@ -30,7 +30,7 @@ from .export import SCHEMAS
 from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
 from .link.order import report_order
 from .link.outlets import fold_outlets
-from .link.people import (MemoryPeople, apply_aliases, canonical_name, majority_gender, person_for, role_key,
+from .link.people import (MemoryPeople, apply_aliases, canonical_name, person_for, person_gender, role_key,
                           roles_text, variants_text)
 from .link.statements import merge_reports
 from .link.stories import close_in_time, components, report_links
@@ -262,7 +262,8 @@ def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
 
 
 def person_rows(index: MemoryPeople, facts: dict[tuple, int]) -> list[tuple]:
-    """The people table: the canonical name, variants, roles and gender of each person, by link.people's rules."""
+    """The people table: the canonical name, variants, roles and gender of each person, by link.people's rules
+    (the gender an aliases file gave, else the majority of the person's statements)."""
     genders: dict[int, dict[str, int]] = {}
     roles: dict[int, dict[str, list]] = {}
     for fact, count in sorted(facts.items(), key=lambda item: repr(item[0])):
@@ -283,7 +284,7 @@ def person_rows(index: MemoryPeople, facts: dict[tuple, int]) -> list[tuple]:
         kind = names[name][1] if name in names else "person"
         rows.append((person, name, kind, wikidata, variants_text(uses) or None,
                      roles_text(tuple(seen) for seen in roles.get(person, {}).values()),
-                     majority_gender(genders.get(person, {})), given))
+                     person_gender(index.genders.get(person), genders.get(person, {})), given, index.genders.get(person)))
     return rows
 
 

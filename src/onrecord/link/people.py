@@ -59,6 +59,11 @@ def majority_gender(counts: dict[str, int]) -> str | None:
     return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
 
 
+def person_gender(given: str | None, counts: dict[str, int]) -> str | None:
+    """A person's gender: the one an aliases file gave, else the one most of their statements give."""
+    return given or majority_gender(counts)
+
+
 def role_key(role: str) -> str:
     """Roles that differ only in the case of ASCII letters are one role ('Former Gov.' = 'former Gov.'), as
     SQLite's NOCASE compares them; it is written in the spelling that sorts first (upper case first)."""
@@ -75,12 +80,14 @@ def roles_text(roles: Iterable[tuple[str, str | None, str | None, int]]) -> str 
 
 
 def apply_aliases(index: PeopleIndex, entries: Iterable, join: callable) -> int:
-    """Each alias's person joins the named person (``join(person, other)``); names kept apart and Wikidata ids
-    are recorded by the index. Returns how many people were joined into another."""
+    """Each alias's person joins the named person (``join(person, other)``); names kept apart, Wikidata ids and
+    genders are recorded by the index. Returns how many people were joined into another."""
     joined = 0
     for entry in entries:
         person = person_for(index, entry.name, "person", uses=0)
         index.name_given(person, entry.name, entry.wikidata)
+        if entry.gender:
+            index.gender_given(person, entry.gender)
         for other in entry.apart:
             index.keep_apart(person_key(entry.name), person_key(other))
         for alias in entry.aliases:
@@ -100,6 +107,7 @@ class MemoryPeople:
         self.apart: dict[str, set[str]] = {}  # key -> the keys the user said are someone else
         self.names: dict[int, dict[str, list]] = {}  # person -> name -> [uses, kind]
         self.given: dict[int, tuple[str, str | None]] = {}
+        self.genders: dict[int, str] = {}  # person -> the gender an aliases file gave
 
     def person_with_key(self, key: str) -> int | None:
         return self.keys.get(key)
@@ -125,6 +133,9 @@ class MemoryPeople:
     def name_given(self, person: int, name: str, wikidata: str | None) -> None:
         self.given[person] = (name, wikidata or self.given.get(person, (None, None))[1])
 
+    def gender_given(self, person: int, gender: str) -> None:
+        self.genders[person] = gender
+
     def keep_apart(self, key: str, other: str) -> None:
         self.apart.setdefault(key, set()).add(other)
         self.apart.setdefault(other, set()).add(key)
@@ -136,3 +147,5 @@ class MemoryPeople:
         for name, (uses, kind) in self.names.pop(other).items():
             self.note_name(person, name, kind, uses)
         self.given.pop(other, None)
+        if other in self.genders:
+            self.genders.setdefault(person, self.genders.pop(other))

@@ -17,7 +17,7 @@ from ..link import statements as statement_rules
 from ..link.copies import (MAX_KEY_ARTICLES, Passage, Sketch, are_copies, content_of, is_outlet_boilerplate,
                            sketch)
 from ..link.order import report_order
-from ..link.people import majority_gender, person_for
+from ..link.people import person_for, person_gender
 from ..link.statements import link_report, normalise_quote
 from ..link.stories import close_in_time, components, report_day, report_links, story_window
 from ..model import Article
@@ -297,6 +297,9 @@ class SqlPeople:
         self.db.execute("UPDATE people SET given_name = ?, wikidata = coalesce(?, wikidata) WHERE id = ?", (name, wikidata, person))
         self.rename(person)
 
+    def gender_given(self, person: int, gender: str) -> None:
+        self.db.execute("UPDATE people SET given_gender = ? WHERE id = ?", (gender, person))
+
     def keep_apart(self, key: str, other: str) -> None:
         self.db.executemany("INSERT OR IGNORE INTO people_apart (key, other) VALUES (?, ?)", [(key, other), (other, key)])
 
@@ -318,11 +321,14 @@ def name_words(name: str) -> str:
     return " " + " ".join(person_key(word) for word in name.split()) + " "
 
 
-def note_genders(db: sqlite3.Connection, people: set[int]) -> None:
+def note_genders(db: sqlite3.Connection, people: Iterable[int]) -> None:
+    """Each person's gender by link.people.person_gender: the one an aliases file gave (which no article
+    overrides), else the majority of their statements'."""
     for person in people:
-        female, male = db.execute("SELECT female, male FROM people WHERE id = ?", (person,)).fetchone()
+        female, male, given = db.execute("SELECT female, male, given_gender FROM people WHERE id = ?", (person,)).fetchone()
         counts = {gender: count for gender, count in (("female", female), ("male", male)) if count}
-        db.execute("UPDATE people SET gender = ? WHERE id = ?", (majority_gender(counts), person))
+        db.execute("UPDATE people SET gender = ?, gender_source = CASE WHEN ? THEN 'aliases'"
+                   " ELSE nullif(gender_source, 'aliases') END WHERE id = ?", (person_gender(given, counts), given is not None, person))
 
 
 def unlink_article(db: sqlite3.Connection, text: str, named: list, merged: list[int]) -> None:
@@ -367,9 +373,11 @@ def person_of_name(db: sqlite3.Connection, name: str, kind: str) -> int | None:
 
 
 def apply_aliases(db: sqlite3.Connection, entries: list) -> int:
-    """Join each alias's person into the named person, record names kept apart and Wikidata ids.
-    Returns how many people were joined into another."""
-    return people_rules.apply_aliases(SqlPeople(db), entries, lambda person, other: join_people(db, person, other))
+    """Join each alias's person into the named person, record names kept apart, Wikidata ids and genders
+    (each person's gender then follows the rule again). Returns how many people were joined into another."""
+    joined = people_rules.apply_aliases(SqlPeople(db), entries, lambda person, other: join_people(db, person, other))
+    note_genders(db, [row[0] for row in db.execute("SELECT id FROM people WHERE given_gender IS NOT NULL").fetchall()])
+    return joined
 
 
 def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
@@ -383,6 +391,8 @@ def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
                " role = CASE WHEN excluded.role < role COLLATE BINARY THEN excluded.role ELSE role END,"
                " first_seen = min(coalesce(first_seen, excluded.first_seen), coalesce(excluded.first_seen, first_seen)),"
                " last_seen = max(coalesce(last_seen, excluded.last_seen), coalesce(excluded.last_seen, last_seen))", (person, other))
+    db.execute("UPDATE people SET given_gender = coalesce(given_gender, (SELECT given_gender FROM people WHERE id = ?))"
+               " WHERE id = ?", (other, person))  # as link.people.MemoryPeople.join
     db.execute("UPDATE statements SET person_id = ? WHERE person_id = ?", (person, other))
     moved = [row[0] for row in db.execute("SELECT id FROM merged_statements WHERE person_id = ?", (other,))]
     db.execute("UPDATE merged_statements SET person_id = ? WHERE person_id = ?", (person, other))
@@ -394,3 +404,4 @@ def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
     db.execute("DELETE FROM person_roles WHERE person_id = ?", (other,))
     db.execute("DELETE FROM people WHERE id = ?", (other,))
     SqlPeople(db).rename(person)
+    note_genders(db, [person])

@@ -44,8 +44,9 @@ TABLES = (
     ("inputs", "fingerprint", "fingerprint", insert("inputs", columns_of("inputs"))),
     ("copy_pairs", "article_id", "article_id", insert("copy_pairs", columns_of("copy_pairs"))),
     # The key a person was made with is never read, only kept unique: a placeholder until their keys are in.
-    ("people", "name", "id", insert("people", ["id", "name", "type", "wikidata", "gender", "given_name"],
-                                    {"key": "'#' || :id", "words": "name_words(:name)"})),
+    ("people", "name", "id", insert("people", ["id", "name", "type", "wikidata", "gender", "given_name", "given_gender"],
+                                    {"key": "'#' || :id", "words": "name_words(:name)",
+                                     "gender_source": "CASE WHEN :given_gender IS NOT NULL THEN 'aliases' END"})),
     ("person_names", "name", "person_id", insert("person_names", columns_of("person_names"))),
     ("person_roles", "role", "person_id", insert("person_roles", columns_of("person_roles"))),
     ("person_keys", "key", "key", insert("person_keys", columns_of("person_keys"))),
@@ -90,7 +91,7 @@ def insert_rows(db: sqlite3.Connection, folder: Path, table: str, column: str, i
     now = time.time()
     try:
         for row in bounded_rows(folder, table, column, refuse, ident):
-            db.execute(sql, {**row, "ingested_at": now})
+            db.execute(sql, {"given_gender": None, **row, "ingested_at": now})  # exports before schema 6 have no given_gender
     except InputError as error:
         raise InputError(error.source, f"{error.reason}; nothing was loaded") from None
     except sqlite3.Error as error:

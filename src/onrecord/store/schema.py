@@ -203,6 +203,11 @@ MIGRATIONS = [
     CREATE TABLE outlet_file (entries TEXT NOT NULL);
     UPDATE people SET given_name = name WHERE wikidata IS NOT NULL;
     """,
+    # 6: a person's gender as an aliases file gave it, and where each person's gender came from.
+    """
+    ALTER TABLE people ADD COLUMN given_gender TEXT;
+    ALTER TABLE people ADD COLUMN gender_source TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 # Work a migration needs beyond SQL: versions 2 and 5 link the articles already stored again, with today's
