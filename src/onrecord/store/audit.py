@@ -21,6 +21,8 @@ GROUPINGS = {
     "kind": (("kind", "s.kind"),),
 }
 TOP_PEOPLE = 3
+PICKED = "temp.audit_picked"  # the statements an audit counts, picked once
+SPEAKERS = "temp.audit_speakers"  # the speakers of each group of PICKED, with their statements and words
 SOURCES = ("aliases", "text", "names")  # where a person's gender came from (people.gender_source, schema 6)
 # A quote's words: its spaces plus one (quotes are single-spaced text).
 WORDS = "(length(s.quote) - length(replace(s.quote, ' ', '')) + 1)"
@@ -67,15 +69,19 @@ class Audit:
     """The audit methods of ``Store`` (mixed into ``Queries``' class)."""
 
     def audit(self, where: QuoteFilter | None = None, by: str = "outlet") -> list[dict]:
-        """One row per group of the statements ``where`` selects, then a total row (its keys 'total' and None)."""
+        """One row per group of the statements ``where`` selects, then a total row (its keys 'total' and None).
+        The statements are picked once, into a temporary table, and counted from there per group and in all."""
         if by not in GROUPINGS:
             raise ValueError(f"cannot group by {by!r}: use one of {', '.join(GROUPINGS)}")
-        where = where or QuoteFilter()
         keys = [name for name, _ in GROUPINGS[by]]
-        total = self.audit_groups(where, ())[0]  # with no GROUP BY, one row even when nothing is selected
+        self.pick(where or QuoteFilter(), GROUPINGS[by])
+        try:
+            total = self.audit_groups([])[0]  # with no GROUP BY, one row even when nothing is selected
+            rows = self.audit_groups(keys)
+        finally:
+            self.db.execute(f"DROP TABLE {PICKED}")
         total.update({keys[0]: "total", **dict.fromkeys(keys[1:])})
-        return [with_shares(with_shares(row, "people"), "statements")
-                for row in [*self.audit_groups(where, GROUPINGS[by]), total]]
+        return [with_shares(with_shares(row, "people"), "statements") for row in [*rows, total]]
 
     def has_column(self, table: str, column: str) -> bool:
         return any(row[1] == column for row in self.db.execute(f"PRAGMA main.table_info({table})"))
@@ -87,57 +93,70 @@ class Audit:
     def has_gender_sources(self) -> bool:
         return self.has_column("people", "gender_source")
 
-    def audit_groups(self, where: QuoteFilter, keys: tuple[tuple[str, str], ...]) -> list[dict]:
-        """The counts of each group, by the ``keys`` (none: one row for all)."""
+    def pick(self, where: QuoteFilter, keys: tuple[tuple[str, str], ...]) -> None:
+        """The statements ``where`` selects, with their group keys, speaker, gender and words, into PICKED."""
         source, clauses, params = self.quote_conditions(where)
-        key_names = [name for name, _ in keys]
         selected = ", ".join([f"{sql} AS {name}" for name, sql in keys]
                              + ["s.article_id", "s.person_id", "p.name", f"{SPEAKER} AS speaker",
-                                f"{PERSON_GENDER} AS gender", f"{WORDS} AS words"]
-                             + (["p.gender_source AS gender_source"] if self.has_gender_sources() else []))
-        picked = (f"WITH picked AS (SELECT {selected} FROM {source} JOIN shown_articles a ON a.id = s.article_id"
-                  f" LEFT JOIN people p ON p.id = s.person_id{conditions_sql(clauses)})")
-        group = f"{grouped_by(key_names)} ORDER BY {order_by(key_names)}" if keys else ""
-        counted = self.rows(f"{picked} SELECT {', '.join([*key_names, *count_columns(self.has_gender_sources())])}"
-                            f" FROM picked{group}", params)
-        rows = [dict(row) for row in counted]
-        top = self.top_people(picked, key_names, params)
-        mentioned = self.people_mentioned(picked, key_names, params) if self.has_mentions() else None
+                                f"{PERSON_GENDER} AS gender", f"{WORDS} AS words",
+                                "p.gender_source" if self.has_gender_sources() else "NULL AS gender_source"])
+        self.db.execute(f"DROP TABLE IF EXISTS {PICKED}")
+        self.db.execute(f"CREATE TEMP TABLE {PICKED} AS SELECT {selected} FROM {source}"
+                        f" JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"
+                        f"{conditions_sql(clauses)}", params)
+
+    def audit_groups(self, keys: list[str]) -> list[dict]:
+        """The counts of each group of PICKED, by the ``keys`` (none: one row for all): from SPEAKERS, each speaker
+        of each group once (and the statements without a known speaker as one)."""
+        self.db.execute(f"DROP TABLE IF EXISTS {SPEAKERS}")
+        self.db.execute(f"CREATE TEMP TABLE {SPEAKERS} AS SELECT {leading(keys)}person_id, name, speaker, gender,"
+                        f" gender_source, count(*) AS statements, sum(words) AS words FROM {PICKED}"
+                        f" GROUP BY {leading(keys)}person_id")
+        try:
+            order = f" ORDER BY {order_by(keys)}" if keys else ""
+            counts = ", ".join(count_columns(self.has_gender_sources()))
+            rows = [dict(row) for row in self.rows(f"SELECT {leading(keys)}{counts} FROM {SPEAKERS}{grouped_by(keys)}{order}", [])]
+            articles = self.by_group(f"SELECT {leading(keys)}count(DISTINCT article_id) AS articles FROM {PICKED}"
+                                     f"{grouped_by(keys)}", keys)
+            top = self.by_group(f"WITH ranked AS (SELECT *, row_number() OVER ({partition_by(keys)}ORDER BY statements DESC,"
+                                f" name) AS rank FROM {SPEAKERS} WHERE speaker = 'person')"
+                                f" SELECT {leading(keys)}group_concat(name || ' (' || statements || ')', ' | ') AS top_people"
+                                f" FROM (SELECT * FROM ranked WHERE rank <= {TOP_PEOPLE} ORDER BY rank){grouped_by(keys)}", keys)
+        finally:
+            self.db.execute(f"DROP TABLE {SPEAKERS}")
+        mentioned = self.people_mentioned(keys) if self.has_mentions() else None
         for row in rows:
-            group_key = tuple(row[name] for name in key_names)
-            row["top_people"] = top.get(group_key)
+            group = tuple(row[key] for key in keys)
+            row.update(articles.get(group, {"articles": 0}), **top.get(group, {"top_people": None}))
             if mentioned is not None:
-                row.update(mentioned.get(group_key, dict.fromkeys(MENTIONED, 0)))
+                row.update(mentioned.get(group, dict.fromkeys(MENTIONED, 0)))
         return rows
 
-    def top_people(self, picked: str, keys: list[str], params: list) -> dict[tuple, str]:
-        """The most quoted people of each group: 'Name (n) | Name (n)'."""
-        partition = f"PARTITION BY {', '.join(keys)} " if keys else ""
-        sql = (f"{picked}, counted AS (SELECT {leading(keys)}name, count(*) AS n,"
-               f" row_number() OVER ({partition}ORDER BY count(*) DESC, name) AS rank"
-               f" FROM picked WHERE speaker = 'person' GROUP BY {leading(keys)}person_id)"
-               f" SELECT {leading(keys)}group_concat(name || ' (' || n || ')', ' | ') AS top"
-               f" FROM (SELECT * FROM counted WHERE rank <= {TOP_PEOPLE} ORDER BY rank){grouped_by(keys)}")
-        return {tuple(row[k] for k in keys): row["top"] for row in self.rows(sql, params)}
+    def by_group(self, sql: str, keys: list[str]) -> dict[tuple, dict]:
+        """The rows of a grouped query by their keys, each as its other columns."""
+        return {tuple(row[key] for key in keys): {k: row[k] for k in row.keys() if k not in keys} for row in self.rows(sql, [])}
 
-    def people_mentioned(self, picked: str, keys: list[str], params: list) -> dict[tuple, dict]:
+    def people_mentioned(self, keys: list[str]) -> dict[tuple, dict]:
         """The people the group's articles name, quoted or not (article_people), each counted once per group,
         by the gender the articles give them (unknown when none does, or when they disagree)."""
-        key_list = leading(keys)
-        sql = (f"{picked}, named AS (SELECT {key_list}m.key,"
+        sql = (f"WITH named AS (SELECT {leading(keys)}m.key,"
                f" CASE WHEN min(m.gender) = max(m.gender) THEN min(m.gender) ELSE 'unknown' END AS gender"
-               f" FROM (SELECT DISTINCT {key_list}article_id FROM picked) g"
-               f" JOIN article_people m ON m.article_id = g.article_id GROUP BY {key_list}m.key)"
-               f" SELECT {key_list}count(*) AS people_mentioned,"
+               f" FROM (SELECT DISTINCT {leading(keys)}article_id FROM {PICKED}) g"
+               f" JOIN article_people m ON m.article_id = g.article_id GROUP BY {leading(keys)}m.key)"
+               f" SELECT {leading(keys)}count(*) AS people_mentioned, "
                + ", ".join(f"count(*) FILTER (WHERE coalesce(gender, 'unknown') = '{g}') AS people_mentioned_{g}"
                            for g in GENDERS)
                + f" FROM named{grouped_by(keys)}")
-        return {tuple(row[k] for k in keys): {c: row[c] for c in MENTIONED} for row in self.rows(sql, params)}
+        return self.by_group(sql, keys)
 
 
 def leading(keys: list[str]) -> str:
     """The keys as the first columns of a SELECT or GROUP BY: 'outlet, month, '."""
     return "".join(f"{key}, " for key in keys)
+
+
+def partition_by(keys: list[str]) -> str:
+    return f"PARTITION BY {', '.join(keys)} " if keys else ""
 
 
 def grouped_by(keys: list[str]) -> str:
@@ -150,18 +169,18 @@ def order_by(keys: list[str]) -> str:
 
 
 def count_columns(sources: bool) -> list[str]:
-    """The aggregate columns over ``picked``: articles, statements, people and words by gender, the other speakers."""
-    columns = ["count(DISTINCT article_id) AS articles", "count(*) AS statements",
-               "count(DISTINCT CASE WHEN speaker = 'person' THEN person_id END) AS people"]
+    """The aggregate columns over ``speakers`` (one row per speaker of a group, and one for the statements without
+    a known speaker): statements, people and words by gender, the other speakers, where genders came from."""
+    columns = ["coalesce(sum(statements), 0) AS statements", "count(*) FILTER (WHERE speaker = 'person') AS people"]
     for gender in GENDERS:
-        columns += [f"count(DISTINCT CASE WHEN gender = '{gender}' THEN person_id END) AS people_{gender}",
-                    f"count(*) FILTER (WHERE gender = '{gender}') AS statements_{gender}",
+        columns += [f"count(*) FILTER (WHERE gender = '{gender}') AS people_{gender}",
+                    f"coalesce(sum(statements) FILTER (WHERE gender = '{gender}'), 0) AS statements_{gender}",
                     f"coalesce(sum(words) FILTER (WHERE gender = '{gender}'), 0) AS words_{gender}"]
-    columns += [f"count(*) FILTER (WHERE speaker = '{speaker}') AS statements_{speaker}"
+    columns += [f"coalesce(sum(statements) FILTER (WHERE speaker = '{speaker}'), 0) AS statements_{speaker}"
                 for speaker in ("organization", "description")]
-    columns.append("count(*) FILTER (WHERE speaker = 'none') AS statements_no_speaker")
+    columns.append("coalesce(sum(statements) FILTER (WHERE speaker = 'none'), 0) AS statements_no_speaker")
     if sources:
-        columns += [f"count(DISTINCT CASE WHEN gender != 'unknown' AND gender_source = '{source}' THEN person_id END)"
-                    f" AS genders_from_{source}" for source in SOURCES]
-        columns.append("count(DISTINCT CASE WHEN gender = 'unknown' THEN person_id END) AS genders_unknown")
+        columns += [f"count(*) FILTER (WHERE gender IN ('female', 'male') AND gender_source = '{source}') AS genders_from_{source}"
+                    for source in SOURCES]
+        columns.append("count(*) FILTER (WHERE gender = 'unknown') AS genders_unknown")
     return columns
