@@ -648,15 +648,16 @@ def outlet_bars(rows: list[dict], width: int = 640, bar: int = 22, label: int = 
     return {"bars": bars, "width": width, "label": label, "height": max(len(bars) * (bar + 6), 1)}
 
 
-def share_lines(rows: list[dict], by_outlet: list[dict], width: int = 640, height: int = 200, pad: int = 20) -> dict:
+def share_lines(rows: list[dict], by_outlet: list[dict], width: int = 640, height: int = 200, pad: int = 20,
+                left: int = 44) -> dict:
     """Lines for an SVG chart of the female share of people quoted (over known genders) per month, one per outlet
     (the LINES most quoted); a month with no one of known gender is left out of its line. The last rows are totals."""
     months = sorted({row["month"] for row in rows[:-1] if row["month"] and re.fullmatch(r"\d{4}-\d{2}", row["month"])})
     drawn = [row["outlet"] for row in sorted(by_outlet[:-1], key=lambda row: -row["statements"]) if row["outlet"]][:LINES]
-    step = (width - 2 * pad) / max(len(months) - 1, 1)
+    step = (width - left - pad) / max(len(months) - 1, 1)  # the percentages are written left of ``left``
     lines = []
     for colour, outlet in enumerate(drawn):
-        points = [{"x": round(pad + months.index(row["month"]) * step, 1), "month": row["month"],
+        points = [{"x": round(left + months.index(row["month"]) * step, 1), "month": row["month"],
                    "y": round(height - pad - row["female_share_people"] * (height - 2 * pad), 1),
                    "share": row["female_share_people"], "people": row["people_female"] + row["people_male"]}
                   for row in rows[:-1] if row["outlet"] == outlet and row["month"] in months
@@ -664,5 +665,5 @@ def share_lines(rows: list[dict], by_outlet: list[dict], width: int = 640, heigh
         if points:
             lines.append({"outlet": outlet, "colour": colour, "points": points,
                           "polyline": " ".join(f"{p['x']},{p['y']}" for p in points)})
-    return {"lines": lines, "width": width, "height": height, "pad": pad,
+    return {"lines": lines, "width": width, "height": height, "pad": pad, "left": left,
             "first": months[0] if months else None, "last": months[-1] if months else None}
