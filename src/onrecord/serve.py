@@ -237,6 +237,10 @@ class Form:
                            self.get("kind"), per_page + 1, (self.page - 1) * per_page, order=self.get("order"),
                            person_id=int(person) if person else None)
 
+    def audit_filter(self) -> QuoteFilter:
+        """The statements an audit counts: by words, dates and outlet."""
+        return QuoteFilter(search=self.get("q"), since=self.get("since"), until=self.get("until"), outlet=self.get("outlet"))
+
     def query(self, **changed: str | int | None) -> str:
         """This form's query string with some fields changed (None drops one), for links: pagers, facets."""
         values = {**self.values, **changed}
@@ -455,9 +459,8 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     def audit(s: Store, form: Form) -> dict:
         """The audit grouped as the form asks (by outlet unless it says), with its columns."""
         by = form.get("by") or "outlet"
-        where = QuoteFilter(search=form.get("q"), since=form.get("since"), until=form.get("until"), outlet=form.get("outlet"))
         return {"by": by, "fields": list(audit_fields(by, s.has_mentions(), s.has_gender_sources())),
-                "rows": s.audit(where, by)}
+                "rows": s.audit(form.audit_filter(), by)}
 
     def people_list(s: Store, form: Form, per_page: int) -> Page:
         rows = s.people(limit=per_page + 1, offset=(form.page - 1) * per_page, search=form.get("q"))
@@ -558,10 +561,11 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     def audit_page(request: Request, s: Opened, form: AuditForm):
         if form.wrong:
             return refused(request, form, "audit.html", audit=None)
-        where = QuoteFilter(search=form.get("q"), since=form.get("since"), until=form.get("until"), outlet=form.get("outlet"))
-        by_outlet = s.audit(where, "outlet")
-        return page(request, "audit.html", audit=audit(s, form), bars=outlet_bars(by_outlet),
-                    lines=share_lines(s.audit(where, "outlet,month"), by_outlet), groupings=list(GROUPINGS), form=form)
+        found = audit(s, form)
+        by_outlet = found["rows"] if found["by"] == "outlet" else s.audit(form.audit_filter(), "outlet")
+        return page(request, "audit.html", audit=found, bars=outlet_bars(by_outlet),
+                    lines=share_lines(s.audit(form.audit_filter(), "outlet,month"), by_outlet), groupings=list(GROUPINGS),
+                    form=form)
 
     @app.get("/statement/{merged_id}", response_class=HTMLResponse, include_in_schema=False)
     def statement_page(request: Request, s: Opened, merged_id: RowId):

@@ -1,8 +1,9 @@
 """Who gets quoted: the media audit of a store, by gender, outlet and time (docs/audit.md says how gender is
 read and what it means).
 
-One GROUP BY over the statements a ``QuoteFilter`` selects, so the CLI, the web page and Python ask the same
-question. A quoted person's gender is ``people.gender``, the store-wide one; a person whose gender is not
+The statements a ``QuoteFilter`` selects are picked once into a temporary table, each group's speakers are
+counted once from it, and the rest is GROUP BY over those (no Python loop over statements), so the CLI, the web
+page and Python ask the same question, fast. A quoted person's gender is ``people.gender``, the store-wide one; a person whose gender is not
 known is counted as unknown, never folded into either side; organisations, descriptions ('a spokesman') and
 statements without a speaker are counted apart from people.
 """
@@ -66,7 +67,7 @@ def with_shares(row: dict, prefix: str) -> dict:
 
 
 class Audit:
-    """The audit methods of ``Store`` (mixed into ``Queries``' class)."""
+    """The audit methods of ``Store``, beside ``Queries`` (whose ``quote_conditions`` and ``rows`` they use)."""
 
     def audit(self, where: QuoteFilter | None = None, by: str = "outlet") -> list[dict]:
         """One row per group of the statements ``where`` selects, then a total row (its keys 'total' and None).
