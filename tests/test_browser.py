@@ -202,3 +202,29 @@ def test_the_statement_page_marks_first_only_when_dated(newsroom_site, browser):
     page.wait_for_url("**/statement/**")
     assert page.locator(".first").count() == 0
     assert page.locator(".first-seen").inner_text() == "earliest known: undated"
+
+
+def test_the_audit_page_from_the_menu_then_by_month_then_its_csv(newsroom_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(newsroom_site + "/")
+    page.click("header nav a:text('Audit')")
+    page.wait_for_url("**/audit")
+    bars = page.locator("svg.audit-bars g.bar")
+    outlets = bars.evaluate_all("bars => bars.map(b => b.dataset.outlet)")
+    assert "Valley Gazette" in outlets and "unknown outlet" in outlets  # the blog post with no outlet is its own row
+    assert page.locator("svg.audit-bars rect").count() >= len(outlets)
+    assert page.locator("svg.audit-lines polyline").count() >= 1
+    assert page.locator("table.audit tr.total td").first.inner_text() == "total"
+    page.screenshot(path=SCREENSHOTS / "audit.png", full_page=True)
+    csv_link = page.locator("a.download").get_attribute("href")
+    download = page.request.get(newsroom_site + csv_link)
+    assert download.ok and download.text().startswith("outlet,articles,statements,people,")
+
+    page.select_option("form.filters select[name=by]", "month")
+    page.click("form.filters button")  # the other fields left empty, as a user does
+    page.wait_for_url("**by=month**")
+    assert "since=&" in page.url
+    months = page.locator("table.audit tr td:first-child").all_inner_texts()
+    assert months == ["2024-03", "2024-05", "undated", "total"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -35,6 +35,7 @@ from .limits import ARTICLE_SECONDS
 from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store
+from .store.audit import GROUPINGS, audit_fields
 from .store.queries import KINDS, ORDERS, SPEAKER_TYPES, checked_day
 from .store.restore import holds_store, is_empty, restore
 from .terminal import Parser, error_line, json_line, terminal_safe
@@ -135,6 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_format_option(statements)
     add_db_option(statements)
     statements.set_defaults(run=run_statements)
+
+    audit = commands.add_parser("audit", help="who gets quoted: women, men and unknown among the people quoted, per "
+                                              "outlet, month, year or kind (docs/audit.md says how gender is read)")
+    audit.add_argument("--by", choices=tuple(GROUPINGS), default="outlet", help="the groups (default: outlet)")
+    add_date_options(audit)
+    audit.add_argument("--outlet", help="only articles from this outlet (any spelling of it: 'nyt', 'nytimes.com')")
+    audit.add_argument("--search", help='only statements matching this full-text query: words, "a phrase", sanction*')
+    add_format_option(audit)
+    add_db_option(audit)
+    audit.set_defaults(run=run_audit)
 
     speakers = commands.add_parser("speakers", help="each person quoted, with name variants, counts, dates and outlets")
     add_limit_option(speakers, "speakers, the most quoted first")
@@ -564,6 +575,21 @@ def run_people(args: argparse.Namespace) -> int:
     fields = ("name", "variants", "roles", "statements", "distinct_statements", "articles", "type", "gender", "wikidata")
     print_rows([dict(row) for row in rows], fields, args.format)
     return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    where = QuoteFilter(search=args.search, since=args.since, until=args.until, outlet=args.outlet)
+    with Store(args.db, readonly=True) as store:
+        rows = store.audit(where, args.by)
+        fields = audit_fields(args.by, store.has_mentions(), store.has_gender_sources())
+    table = (*fields[:len(GROUPINGS[args.by])], *AUDIT_TABLE)
+    print_rows(rows, fields, args.format, table_columns=table)
+    return 0
+
+
+# The table on a terminal: the counts and shares of people quoted and the top people (every column in csv and jsonl).
+AUDIT_TABLE = ("articles", "statements", "people", "people_female", "people_male", "people_unknown", "female_share_people",
+               "female_share_statements", "top_people")
 
 
 def run_speakers(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ the request's Host (every URL is root-relative); and what a client is told about
 what it asked, never from an exception's text, which may name files.
 """
 
+import csv
+import io
 import ipaddress
 import logging
 import re
@@ -22,7 +24,7 @@ from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -30,8 +32,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .display import segments
 from .errors import BadRequest, NotFound, OnRecordError
+from .export import csv_row
 from .store import QuoteFilter, Store
 from .errors import InvalidSearch
+from .store.audit import GROUPINGS, audit_fields
 from .store.queries import KINDS, ORDERS, checked_day, fts_query
 
 HERE = FilePath(__file__).parent
@@ -173,7 +177,7 @@ def reachable_from_network(host: str) -> bool:
 # and a sentence ("Since: use YYYY, YYYY-MM or YYYY-MM-DD"), never a validator's message.
 
 LABELS = {"q": "Words", "speaker": "Person", "person": "Person", "outlet": "Outlet", "since": "Since", "until": "Until", "kind": "Kind",
-          "order": "Order", "page": "Page", "per_page": "Per page"}
+          "order": "Order", "page": "Page", "per_page": "Per page", "by": "By"}
 
 
 def field_problem(name: str, value: str) -> str | None:
@@ -194,6 +198,8 @@ def field_problem(name: str, value: str) -> str | None:
             return "use YYYY, YYYY-MM or YYYY-MM-DD"
     if name == "kind" and value not in KINDS:
         return f"use {', '.join(KINDS[:-1])} or {KINDS[-1]}"
+    if name == "by" and value not in GROUPINGS:
+        return f"use {', '.join(list(GROUPINGS)[:-1])} or {list(GROUPINGS)[-1]}"
     if name == "order" and value not in ORDERS:
         return f"use {' or '.join(ORDERS)}"
     if name in ("page", "per_page"):
@@ -231,6 +237,10 @@ class Form:
                            self.get("kind"), per_page + 1, (self.page - 1) * per_page, order=self.get("order"),
                            person_id=int(person) if person else None)
 
+    def audit_filter(self) -> QuoteFilter:
+        """The statements an audit counts: by words, dates and outlet."""
+        return QuoteFilter(search=self.get("q"), since=self.get("since"), until=self.get("until"), outlet=self.get("outlet"))
+
     def query(self, **changed: str | int | None) -> str:
         """This form's query string with some fields changed (None drops one), for links: pagers, facets."""
         values = {**self.values, **changed}
@@ -252,7 +262,7 @@ FIELD_HELP = {"q": 'words of the quote: words, "a phrase", sanction*, tax OR tar
               "outlet": "an outlet, in any of its spellings", "since": "reported on or after: YYYY, YYYY-MM or YYYY-MM-DD",
               "until": "reported on or before: YYYY, YYYY-MM or YYYY-MM-DD", "kind": "direct, indirect or mixed",
               "order": "relevance (the default when searching) or newest", "page": "the page, from 1",
-              "per_page": f"items per page, 1 to {MAX_PER_PAGE}"}
+              "per_page": f"items per page, 1 to {MAX_PER_PAGE}", "by": f"the groups: {', '.join(GROUPINGS)}"}
 
 
 def search_form(q: str | None = param("q"), speaker: str | None = param("speaker"), person: str | None = param("person"),
@@ -273,6 +283,11 @@ def list_form(q: str | None = param("q"), page: str | None = param("page"), per_
     return read_form(q=q, page=page, per_page=per_page)
 
 
+def audit_form(q: str | None = param("q"), outlet: str | None = param("outlet"), since: str | None = param("since"),
+               until: str | None = param("until"), by: str | None = param("by")) -> Form:
+    return read_form(q=q, outlet=outlet, since=since, until=until, by=by)
+
+
 def pages_form(page: str | None = param("page"), per_page: str | None = param("per_page")) -> Form:
     return read_form(page=page, per_page=per_page)
 
@@ -281,6 +296,7 @@ SearchForm = Annotated[Form, Depends(search_form)]
 PersonForm = Annotated[Form, Depends(person_form)]
 ListForm = Annotated[Form, Depends(list_form)]
 PagesForm = Annotated[Form, Depends(pages_form)]
+AuditForm = Annotated[Form, Depends(audit_form)]
 
 
 @dataclass
@@ -440,6 +456,12 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
         summary_row, articles = s.story(story_id)
         return {"story": dict(summary_row), "articles": [dict(a) for a in articles]}
 
+    def audit(s: Store, form: Form) -> dict:
+        """The audit grouped as the form asks (by outlet unless it says), with its columns."""
+        by = form.get("by") or "outlet"
+        return {"by": by, "fields": list(audit_fields(by, s.has_mentions(), s.has_gender_sources())),
+                "rows": s.audit(form.audit_filter(), by)}
+
     def people_list(s: Store, form: Form, per_page: int) -> Page:
         rows = s.people(limit=per_page + 1, offset=(form.page - 1) * per_page, search=form.get("q"))
         found = paged(rows, form.page, per_page)
@@ -489,6 +511,22 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     def api_story(s: Opened, story_id: str) -> dict:
         return story(s, story_id)
 
+    @app.get("/api/audit")
+    def api_audit(request: Request, s: Opened, form: AuditForm) -> dict:
+        """Who gets quoted: per group, people and statements by gender (female, male, unknown) and their shares."""
+        if form.wrong:
+            return refused(request, form)
+        return audit(s, form)
+
+    @app.get("/api/audit.csv")
+    def api_audit_csv(request: Request, s: Opened, form: AuditForm):
+        """The audit as CSV, the columns of ``/api/audit`` (text that starts like a formula is quoted)."""
+        if form.wrong:
+            return refused(request, form)
+        found = audit(s, form)
+        return Response(audit_csv(found["rows"], found["fields"]), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": f'attachment; filename="onrecord-audit-{found["by"].replace(",", "-")}.csv"'})
+
     # --- pages ---
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
@@ -518,6 +556,16 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
             return refused(request, form, "person.html", **data, chart=timeline_chart(data["timeline"], person_id))
         data = person(s, person_id, form, PER_PAGE)
         return page(request, "person.html", **data, chart=timeline_chart(data["timeline"], person_id), form=form)
+
+    @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+    def audit_page(request: Request, s: Opened, form: AuditForm):
+        if form.wrong:
+            return refused(request, form, "audit.html", audit=None)
+        found = audit(s, form)
+        by_outlet = found["rows"] if found["by"] == "outlet" else s.audit(form.audit_filter(), "outlet")
+        return page(request, "audit.html", audit=found, bars=outlet_bars(by_outlet),
+                    lines=share_lines(s.audit(form.audit_filter(), "outlet,month"), by_outlet), groupings=list(GROUPINGS),
+                    form=form)
 
     @app.get("/statement/{merged_id}", response_class=HTMLResponse, include_in_schema=False)
     def statement_page(request: Request, s: Opened, merged_id: RowId):
@@ -573,3 +621,53 @@ def timeline_chart(months: list[dict], person_id: int, width: int = 640, height:
              "link": f"/person/{person_id}?" + urlencode({"since": m["month"], "until": m["month"]})}
             for i, m in enumerate(months)]
     return {"bars": bars, "width": width, "height": height, "first": months[0]["month"], "last": months[-1]["month"]}
+
+
+def audit_csv(rows: list[dict], fields: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    writer.writerows(csv_row(row[f] for f in fields) for row in rows)
+    return out.getvalue()
+
+
+AUDIT_GENDERS = ("female", "male", "unknown")
+LINES = 8  # outlets drawn in the monthly chart, the most quoted: one colour each (.line0 ... .line7)
+
+
+def outlet_bars(rows: list[dict], width: int = 640, bar: int = 22, label: int = 200) -> dict:
+    """Bars for an SVG chart: per outlet, women, men and unknown among the people quoted, as parts of the bar
+    (drawn by the template; every value a number or the outlet's name, escaped there). The last row is the total."""
+    room = width - label
+    bars = []
+    for i, row in enumerate(rows[:-1]):
+        x, parts = float(label), []
+        for gender in AUDIT_GENDERS:
+            count = row[f"people_{gender}"]
+            part = room * count / row["people"] if row["people"] else 0
+            parts.append({"gender": gender, "count": count, "x": round(x, 1), "width": round(part, 1)})
+            x += part
+        bars.append({"outlet": row["outlet"] or "unknown outlet", "y": i * (bar + 6), "height": bar, "people": row["people"],
+                     "parts": parts})
+    return {"bars": bars, "width": width, "label": label, "height": max(len(bars) * (bar + 6), 1)}
+
+
+def share_lines(rows: list[dict], by_outlet: list[dict], width: int = 640, height: int = 200, pad: int = 20,
+                left: int = 44) -> dict:
+    """Lines for an SVG chart of the female share of people quoted (over known genders) per month, one per outlet
+    (the LINES most quoted); a month with no one of known gender is left out of its line. The last rows are totals."""
+    months = sorted({row["month"] for row in rows[:-1] if row["month"] and re.fullmatch(r"\d{4}-\d{2}", row["month"])})
+    drawn = [row["outlet"] for row in sorted(by_outlet[:-1], key=lambda row: -row["statements"]) if row["outlet"]][:LINES]
+    step = (width - left - pad) / max(len(months) - 1, 1)  # the percentages are written left of ``left``
+    lines = []
+    for colour, outlet in enumerate(drawn):
+        points = [{"x": round(left + months.index(row["month"]) * step, 1), "month": row["month"],
+                   "y": round(height - pad - row["female_share_people"] * (height - 2 * pad), 1),
+                   "share": row["female_share_people"], "people": row["people_female"] + row["people_male"]}
+                  for row in rows[:-1] if row["outlet"] == outlet and row["month"] in months
+                  and row["female_share_people"] is not None]
+        if points:
+            lines.append({"outlet": outlet, "colour": colour, "points": points,
+                          "polyline": " ".join(f"{p['x']},{p['y']}" for p in points)})
+    return {"lines": lines, "width": width, "height": height, "pad": pad, "left": left,
+            "first": months[0] if months else None, "last": months[-1] if months else None}

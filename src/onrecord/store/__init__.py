@@ -24,13 +24,14 @@ from ..link.outlets import OutletEntry, fold_outlets
 from ..model import Article, Statement
 from ..names import roles as person_roles
 from . import linking
+from .audit import Audit
 from .queries import NAMED_ARTICLES, Queries, QuoteFilter, RolesText, fts_query
 from .schema import APPLICATION_ID, BUSY_SECONDS, MIGRATIONS, SCHEMA_VERSION, BACKFILLS, split_script, store_uri, use_wal
 
 __all__ = ["Store", "QuoteFilter", "fts_query", "APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "split_script"]
 
 
-class Store(Queries):
+class Store(Queries, Audit):
     """An onrecord SQLite store; ``Store(path)`` creates or upgrades it."""
 
     def __init__(self, path: str | Path, readonly: bool = False):
