@@ -9,8 +9,10 @@ them, so the name never depends on which article came first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Protocol
 
+from ..model import NamedPerson, Statement
 from ..names import loose_key, person_key
 
 
@@ -57,6 +59,24 @@ def majority_gender(counts: dict[str, int]) -> str | None:
     """A person's gender is the one most of their statements give (a tie or none: unknown)."""
     ranked = sorted(counts.items(), key=lambda item: -item[1])
     return ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
+
+
+def gender_source(gender: str | None, given_gender: str | None, from_text: Iterable[str]) -> str | None:
+    """Where a person's gender comes from: 'aliases' when an aliases file gave one, else 'text' when an article
+    that quotes them gave that gender from its own words (``from_text``: the genders such articles gave), else
+    'names' (the first-name table); None when the gender is unknown."""
+    if given_gender:
+        return "aliases"
+    if gender is None:
+        return None
+    return "text" if gender in set(from_text) else "names"
+
+
+def with_quoted(people: Iterable[NamedPerson], statements: Iterable[Statement]) -> list[NamedPerson]:
+    """An article's named people, each quoted when one of ``statements`` (those kept of the article) has them
+    as its speaker; the store and the Spark job keep only statements outside an outlet's boilerplate."""
+    speakers = {person_key(s.speaker) for s in statements if s.speaker and s.speaker_type == "person"}
+    return [replace(p, quoted=person_key(p.name) in speakers) for p in people]
 
 
 def role_key(role: str) -> str:
