@@ -72,6 +72,11 @@ def gender_source(gender: str | None, given_gender: str | None, from_text: Itera
     return "text" if gender in set(from_text) else "names"
 
 
+def article_people_rows(article_id: str, people: Iterable[NamedPerson], statements: Iterable[Statement]) -> list[tuple]:
+    """The article_people rows of an article (article_id, key, name, quoted, gender, gender_source), quoted by ``statements``."""
+    return [(article_id, person_key(p.name), p.name, int(p.quoted), p.gender, p.gender_source) for p in with_quoted(people, statements)]
+
+
 def with_quoted(people: Iterable[NamedPerson], statements: Iterable[Statement]) -> list[NamedPerson]:
     """An article's named people, each quoted when one of ``statements`` (those kept of the article) has them
     as its speaker; the store and the Spark job keep only statements outside an outlet's boilerplate."""
