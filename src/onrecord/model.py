@@ -133,8 +133,8 @@ class Statement:
 @dataclass(frozen=True)
 class NamedPerson:
     """A person an article names in full, quoted or only mentioned (the Gender Gap Tracker's sources and people
-    mentioned); ``name`` as the article gives it (as a statement names its speaker), ``gender`` as the article
-    gives it, from its own ``gender_source``; ``quoted``: the speaker of a statement of the article."""
+    mentioned): ``name`` as the article gives it (as a statement names its speaker); ``gender`` as the article gives
+    it by its end, and where that came from (``gender_source``); ``quoted``: the speaker of a statement of the article."""
 
     name: str
     gender: Gender | None = None

@@ -118,8 +118,9 @@ def named_people(persons: list[entities.Entity], found: list[Statement]) -> list
     speaking: set[int] = set()
     for statement in found:
         if statement.speaker and statement.speaker_type == "person":
-            person = by_spelling.get(person_key(statement.speaker))
-            speaking.add(id(person))
+            person = by_spelling.get(person_key(statement.speaker))  # the entity whose name it was when it spoke
+            if person is not None:
+                speaking.add(id(person))
             people.setdefault(person_key(statement.speaker), named_person(statement.speaker, person))
     for person in persons:
         name = one_line(person.name)
