@@ -15,8 +15,8 @@ from onrecord.read import documents
 from test_read import sample_pages, write_warc
 
 RECORDS = 20
-TABLES = {"articles", "statements", "merged_statements", "people", "inputs", "person_names", "person_roles",
-          "person_keys", "people_apart", "copy_pairs"}
+TABLES = {"articles", "statements", "merged_statements", "people", "article_people", "inputs", "person_names",
+          "person_roles", "person_keys", "people_apart", "copy_pairs"}
 ALIASES = """\
 - name: British Airways
   aliases: [BA]
@@ -89,6 +89,8 @@ def test_roundtrip_export_holds_what_linking_and_aliases_decided(roundtrip):
     assert "BA" not in named  # joined into British Airways
     assert {row["key"] for row in exported["person_keys"] if row["person_id"] == named["British Airways"]["id"]} >= {"ba"}
     assert {row["headline_first"] for row in exported["articles"]} <= {0, 1}
+    assert {row["quoted"] for row in exported["article_people"]} == {0, 1}
+    assert {row["gender_source"] for row in exported["people"] if row["gender"]} <= {"text", "names"}
 
 
 @pytest.mark.slow
@@ -147,13 +149,16 @@ def test_roundtrip_a_bad_table_is_one_line_and_leaves_the_store_empty(roundtrip,
 
 @pytest.mark.slow
 def test_roundtrip_spark_tables_alone_are_linked_as_today(roundtrip, tmp_path):
-    """A folder with only the four tables Spark writes has no store to restore: its articles are linked."""
+    """A folder with only the five tables Spark writes has no store to restore: its articles are linked, with
+    the people each names."""
     spark_like = tmp_path / "spark"
     spark_like.mkdir()
-    for table in ("articles", "statements", "merged_statements", "people"):
+    for table in ("articles", "statements", "merged_statements", "people", "article_people"):
         shutil.copy(roundtrip[0] / "first" / f"{table}.parquet", spark_like)
     said = succeeds("ingest", "--db", tmp_path / "new.db", spark_like)
     assert "restored" not in said and f"{len(tables(spark_like)['articles'])} new articles" in said
+    succeeds("export", "--db", tmp_path / "new.db", tmp_path / "linked")
+    assert tables(tmp_path / "linked")["article_people"] == tables(spark_like)["article_people"]
 
 
 @pytest.mark.slow

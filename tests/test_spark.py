@@ -69,7 +69,7 @@ def runs(tmp_path_factory):
 
 def tables(folder) -> dict[str, list[dict]]:
     found = {}
-    for name in ("articles", "statements", "merged_statements", "people"):
+    for name in ("articles", "statements", "merged_statements", "people", "article_people"):
         path = folder / f"{name}.parquet"
         found[name] = pq.read_table(path if path.exists() else folder / name).to_pylist()
     return found
@@ -92,6 +92,7 @@ def comparable(folder) -> dict[str, set]:
         "statements": {named(s, person_id=person.get, merged_id=first_report.get) for s in t["statements"]},
         "merged_statements": {named(m, person_id=person.get) + (("first_report", first_report[m["id"]]),) for m in t["merged_statements"]},
         "people": {named(p) for p in t["people"]},
+        "article_people": {tuple(sorted(r.items())) for r in t["article_people"]},
     }
 
 
@@ -99,11 +100,12 @@ def test_the_job_counts_what_it_read(runs):
     assert f"read {runs['articles']}, failed 0, articles {runs['articles']}" in runs["stdout"]
 
 
-@pytest.mark.parametrize("table", ["articles", "statements", "merged_statements", "people"])
+@pytest.mark.parametrize("table", ["articles", "statements", "merged_statements", "people", "article_people"])
 def test_every_column_equals_ingest(runs, table):
     sparked, ingested = comparable(runs["spark"])[table], comparable(runs["ingest"])[table]
     assert sparked == ingested, (sorted(sparked - ingested)[:3], sorted(ingested - sparked)[:3])
-    assert len(ingested) >= {"articles": 200, "statements": 2000, "merged_statements": 1500, "people": 300}[table]
+    assert len(ingested) >= {"articles": 200, "statements": 2000, "merged_statements": 1500, "people": 300,
+                             "article_people": 1000}[table]
 
 
 def test_each_rule_holds_in_both(runs):
@@ -129,6 +131,8 @@ def test_the_tables_load_into_a_store_for_serve(runs):
     loaded = sqlite3.connect(db)
     query = "SELECT article_id, start, end, quote, kind, speaker FROM statements"
     assert set(loaded.execute(query)) == set(runs["db"].execute(query))
+    named = "SELECT article_id, key, name, quoted, gender, gender_source FROM article_people"
+    assert set(loaded.execute(named)) == set(runs["db"].execute(named))
     assert partition(loaded.execute("SELECT id, copy_group FROM articles")) == \
         partition(runs["db"].execute("SELECT id, copy_group FROM articles"))
     again = run_cli("ingest", "--db", db, runs["spark"])

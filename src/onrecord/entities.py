@@ -22,7 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .lexicon import (FEMALE_NOUNS, FEMALE_PRONOUNS, FEMALE_TITLES, GENERIC_ORG_NOUNS, MALE_NOUNS, MALE_PRONOUNS, MALE_TITLES,
                       NAME_PARTICLES, NOT_SURNAMES, ORG_NOUNS, PLACE_PREFIXES, ROLE_WORDS, TITLES)
-from .model import DisjointSpans, Gender, Span
+from .model import DisjointSpans, Gender, GenderSource, Span
 from .names import fold, given_name_gender, is_given_name, name_pattern, role_before
 from .parse import Sentence, is_proper_noun
 
@@ -51,6 +51,7 @@ class Entity:
     spellings: Counter = field(default_factory=Counter)
     parts: tuple[str, ...] = ()
     gender: Gender | None = None
+    gender_source: GenderSource | None = None  # 'text': the article's titles, nouns or pronouns; 'names': the first-name table
     first_seen: int = 0
     named: tuple = field(default=(), repr=False)  # (spellings seen, name) the last time the name was chosen
 
@@ -67,6 +68,11 @@ class Entity:
         """The gender the article has shown so far, else the one the first-name table gives."""
         words = self.name.split()
         return self.gender or (given_name_gender(words[0]) if not is_partial(self.parts) else None)
+
+    def note_gender(self, gender: Gender | None, source: GenderSource = "text") -> None:
+        """The first gender found for this person stays, with where it came from."""
+        if self.gender is None and gender is not None:
+            self.gender, self.gender_source = gender, source
 
 
 @dataclass(frozen=True)
@@ -275,7 +281,7 @@ class Entities:
             person = Entity(parts=name_parts(name), first_seen=at)
             self.persons.append(person)
         self.add_spelling(person, name, weight)
-        person.gender = person.gender or gender
+        person.note_gender(gender)
         return person
 
     def add_spelling(self, person: Entity, name: str, weight: float) -> None:
@@ -305,7 +311,7 @@ class Entities:
         if person not in self.persons:
             self.persons.append(person)
         self.add_spelling(person, run.name, 0.5)
-        person.gender = person.gender or run.gender
+        person.note_gender(run.gender)
         return person
 
     def find_name(self, name: str, at: int, gender: Gender | None = None) -> Entity | None:
@@ -532,7 +538,7 @@ def join_runs(entities: Entities, quoted: DisjointSpans, full: bool) -> None:
             continue
         if person is not None:
             if entities.find_part(parts, run.at) is person or len(parts) > 1:  # 'Ms. Kowalski' of two Kowalskis tells no gender
-                person.gender = person.gender or gender
+                person.note_gender(gender)
             if run.at not in quoted and run.paragraph >= 0:  # the headline names, but is no place in the story
                 entities.mention(run.at, run.paragraph, person, subject=run.leading)
 
@@ -686,5 +692,8 @@ def note_genders(entities: Entities, text: str, sentences: list[Sentence], quote
         counts = votes.get(id(person), Counter())
         (top, n), *rest = counts.most_common() + [(None, 0)]
         voted = top if n >= 2 and n >= 3 * rest[0][1] else None
-        table = person.likely_gender
-        person.gender = voted if voted and (table is None or n >= 4 and not rest[0][1]) else table or voted
+        table = person.likely_gender  # the first-name table's, as the person has no gender yet
+        if voted and (table in (None, voted) or n >= 4 and not rest[0][1]) or table is None:
+            person.note_gender(voted)  # the pronouns agree with the table, overrule it, or are all there is
+        else:
+            person.note_gender(table, "names")

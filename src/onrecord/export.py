@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from .errors import InputError
 from .limits import MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, MAX_ROW_GROUP_BYTES
-from .model import Article, Statement
+from .model import Article, NamedPerson, Statement
 from .read import iso_date, open_input, shown
 from .store import Store
 
@@ -35,10 +35,12 @@ SCHEMAS = {
     "merged_statements": pa.schema([("id", INT), ("person_id", INT), ("quote", STRING), ("first_seen", STRING),
                                     ("articles", INT), ("outlets", INT), ("first_article", STRING), ("first_outlet", STRING)]),
     "people": pa.schema([("id", INT), ("name", STRING), ("type", STRING), ("wikidata", STRING), ("variants", STRING),
-                         ("roles", STRING), ("gender", STRING), ("given_name", STRING),
-                         ("given_gender", STRING)]),
+                         ("roles", STRING), ("gender", STRING), ("given_name", STRING), ("given_gender", STRING),
+                         ("gender_source", STRING)]),
+    "article_people": pa.schema([("article_id", STRING), ("key", STRING), ("name", STRING), ("quoted", INT),
+                                 ("gender", STRING), ("gender_source", STRING)]),
 }
-# What a store holds beyond the four tables above, so that an export loads back as it was, unlinked again
+# What a store holds beyond the five tables above, so that an export loads back as it was, unlinked again
 # (`store.restore`); `onrecord spark` writes none of these.
 STORE_SCHEMAS = {
     "inputs": pa.schema([("fingerprint", STRING), ("article_id", STRING)]),
@@ -131,11 +133,16 @@ def load(store: Store, folder: str | Path, on_error: Callable[[InputError], None
             row["speaker_mention"], row["confidence"], row["article_id"], row.get("speaker_gender")))
     for found in statements.values():
         found.sort(key=lambda s: s.start)
+    people: dict[str, list[NamedPerson]] = {}  # an older export or Spark run has none: `ingest --reprocess` finds them
+    for row in bounded_rows(folder, "article_people", "name", on_error, ident="key"):
+        people.setdefault(row["article_id"], []).append(
+            NamedPerson(row["name"], row["gender"], row["gender_source"], bool(row["quoted"])))
     new = already = 0
     rows = bounded_rows(folder, "articles", "text", on_error)
     while batch := list(islice(rows, LOAD_BATCH)):
         with store.transaction():
-            added = sum(store.add(article_of_row(row), statements.get(row["id"], [])) for row in batch)
+            added = sum(store.add(article_of_row(row), statements.get(row["id"], []), people=people.get(row["id"], []))
+                        for row in batch)
         new, already = new + added, already + len(batch) - added
     return new, already
 

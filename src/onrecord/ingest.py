@@ -81,7 +81,7 @@ def reprocess(store: Store, *, jobs: int | None = None, model: str | None = None
         with store.transaction():
             for result in results:
                 if isinstance(result, Extracted):
-                    store.replace_statements(result.article, result.statements, result.roles)
+                    store.replace_statements(result.article, result.statements, result.roles, result.people)
                     summary.new += 1
                     summary.statements += len(result.statements)
         for result in results:
@@ -178,7 +178,7 @@ def store_results(store: Store, results: list[Result], summary: Summary, on_erro
         for result in results:
             if isinstance(result, InputError):
                 continue
-            if store.add(result.article, result.statements, result.fingerprint, result.sketch, result.roles):
+            if store.add(result.article, result.statements, result.fingerprint, result.sketch, result.roles, result.people):
                 summary.new += 1
                 summary.statements += len(result.statements)
             else:

@@ -10,6 +10,7 @@ from typing import Literal
 Kind = Literal["direct", "indirect", "mixed"]
 SpeakerType = Literal["person", "organization", "description", "unknown"]
 Gender = Literal["female", "male"]
+GenderSource = Literal["text", "names"]  # the article's own evidence, or the first-name table (the store adds 'aliases')
 
 # A lone surrogate is valid in JSON and in a Python str (a file name's undecodable byte comes as one,
 # os.fsdecode's surrogateescape), but SQLite, UTF-8 output and printing refuse it.
@@ -127,3 +128,15 @@ class Statement:
     def to_dict(self) -> dict:
         record = asdict(self)
         return {"article": record.pop("article"), **record}
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    """A person an article names in full, quoted or only mentioned (the Gender Gap Tracker's sources and people
+    mentioned): ``name`` as the article gives it (as a statement names its speaker); ``gender`` as the article gives
+    it by its end, and where that came from (``gender_source``); ``quoted``: the speaker of a statement of the article."""
+
+    name: str
+    gender: Gender | None = None
+    gender_source: GenderSource | None = None
+    quoted: bool = False

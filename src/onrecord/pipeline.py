@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 
@@ -11,8 +11,9 @@ from . import clean, entities, parse, quotes, speakers
 from .errors import InputError, OnRecordError
 from .limits import ARTICLE_SECONDS, time_limit
 from .link.copies import Sketch, sketch
-from .model import Article, Document, Layout, Statement
-from .names import roles
+from .link.people import with_quoted
+from .model import Article, Document, Layout, NamedPerson, Statement
+from .names import person_key, roles
 from .parse import Sentence
 from .read import to_article
 
@@ -26,6 +27,7 @@ class Extracted:
     statements: list[Statement]
     sketch: Sketch  # for finding copies, from the article's layout
     roles: dict[str, set[str]]  # the titles written before each person's full name
+    people: list[NamedPerson] = field(default_factory=list)  # everyone it names in full, and every person quoted
 
 
 def extract(text: str, *, model: str | Language | None = None, source: str = "") -> list[Statement]:
@@ -50,10 +52,10 @@ def extract_linkable(article: Article, fingerprint: str | None = None, *, model:
     layout = clean.layout(text, article.headline_first)
     quotations = quotes.find_quotations(text, layout)
     sentences = parse.sentences(nlp, text, layout, quotes.quoted_spans(quotations))
-    found = statements(text, layout, sentences, quotations, article.source)
+    found, people = statements_and_people(text, layout, sentences, quotations, article.source)
     names = {s.speaker for s in found if s.speaker and s.speaker_type == "person"}
     return Extracted(fingerprint or article.id, with_metadata(article, layout), found,
-                     sketch(text, spans=[(p.start, p.end) for p in layout.paragraphs]), roles(text, names))
+                     sketch(text, spans=[(p.start, p.end) for p in layout.paragraphs]), roles(text, names), people)
 
 
 def extract_document(document: Document | Article, *, model: str | Language | None = None,
@@ -82,6 +84,12 @@ def with_metadata(article: Article, layout: Layout) -> Article:
 
 def statements(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation], source: str = "") -> list[Statement]:
     """Statements from sentences that are already split and parsed."""
+    return statements_and_people(text, layout, sentences, quotations, source)[0]
+
+
+def statements_and_people(text: str, layout: Layout, sentences: list[Sentence], quotations: list[quotes.Quotation],
+                          source: str = "") -> tuple[list[Statement], list[NamedPerson]]:
+    """Statements from sentences that are already split and parsed, and the people the article names."""
     quoted = quotes.quoted_spans(quotations)
     named = entities.find_entities(text, sentences, quoted, layout.headline)
     cues = [cue for cue in quotes.find_cues(sentences, quoted) if not is_writer(cue)]
@@ -98,7 +106,31 @@ def statements(text: str, layout: Layout, sentences: list[Sentence], quotations:
             found[i] = found[source_index] if source_index is not None and found[source_index] else speakers.UNKNOWN
             if source_index is not None:  # a quotation carries on its speaker unless someone else was introduced since
                 found[i] = speakers.introduced_between(drafts[source_index].content.end, draft.content.start, named) or found[i]
-    return without_nested([to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)])
+    kept = without_nested([to_statement(text, draft, speaker, source) for draft, speaker in zip(drafts, found)])
+    return kept, named_people(named.persons, kept)
+
+
+def named_people(persons: list[entities.Entity], found: list[Statement]) -> list[NamedPerson]:
+    """Each person of the article once: every speaker of type person (named as the statement names them), then
+    every other person it names in full; each with the gender the article gave them by the end, and its source."""
+    by_spelling = {person_key(spelling): person for person in reversed(persons) for spelling in person.spellings}
+    people: dict[str, NamedPerson] = {}
+    speaking: set[int] = set()
+    for statement in found:
+        if statement.speaker and statement.speaker_type == "person":
+            person = by_spelling.get(person_key(statement.speaker))  # the entity whose name it was when it spoke
+            if person is not None:
+                speaking.add(id(person))
+            people.setdefault(person_key(statement.speaker), named_person(statement.speaker, person))
+    for person in persons:
+        name = one_line(person.name)
+        if id(person) not in speaking and not entities.is_partial(person.parts):
+            people.setdefault(person_key(name), named_person(name, person))
+    return with_quoted(people.values(), found)
+
+
+def named_person(name: str, person: entities.Entity | None) -> NamedPerson:
+    return NamedPerson(name, person.gender, person.gender_source) if person else NamedPerson(name)
 
 
 def is_writer(cue: quotes.Cue) -> bool:

@@ -30,8 +30,8 @@ from .export import SCHEMAS
 from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
 from .link.order import report_order
 from .link.outlets import fold_outlets
-from .link.people import (MemoryPeople, apply_aliases, canonical_name, person_for, person_gender, role_key,
-                          roles_text, variants_text)
+from .link.people import (MemoryPeople, apply_aliases, article_people_rows, canonical_name, gender_source, person_for,
+                          person_gender, role_key, roles_text, variants_text)
 from .link.statements import merge_reports
 from .link.stories import close_in_time, components, report_links
 from .model import Document, Statement
@@ -186,16 +186,24 @@ def candidate_pairs(ids: list[str]) -> list[tuple[str, str]]:
 def article_facts(linked: Linkable) -> list[tuple]:
     """What the people table and the outlets need of one article, to be counted over all articles in one pass:
     each speaker name (with the type of its first statement, as the store meets it), the outlet's spelling,
-    the gender each statement gives its speaker, and each role written before a speaker's full name."""
+    the gender each statement gives its speaker, the gender the article's own words give each person it quotes,
+    and each role written before a speaker's full name."""
     named = named_in_article(linked)
     names = {name for name, _ in named}
     article = linked.article
     facts: list[tuple] = [("name", name, kind) for name, kind in named]
     facts += [("outlet", article.outlet)] if article.outlet else []
     facts += [("gender", s.speaker, s.speaker_gender) for s in linked.statements if s.speaker_gender]
+    facts += [("text_gender", name, gender) for _, _, name, quoted, gender, source in article_people(linked)
+              if quoted and source == "text"]
     facts += [("role", name, role, article.published)
               for name, found in linked.extracted.roles.items() if name in names for role in sorted(found)]
     return facts
+
+
+def article_people(linked: Linkable) -> list[tuple]:
+    """The article_people rows of an article: the people it names, quoted by its statements outside boilerplate."""
+    return article_people_rows(linked.article.id, linked.extracted.people, linked.statements)
 
 
 def people_index(facts: dict[tuple, int], entries: list) -> MemoryPeople:
@@ -265,10 +273,13 @@ def person_rows(index: MemoryPeople, facts: dict[tuple, int]) -> list[tuple]:
     """The people table: the canonical name, variants, roles and gender of each person, by link.people's rules
     (the gender an aliases file gave, else the majority of the person's statements)."""
     genders: dict[int, dict[str, int]] = {}
+    from_text: dict[int, set[str]] = {}
     roles: dict[int, dict[str, list]] = {}
     for fact, count in sorted(facts.items(), key=lambda item: repr(item[0])):
         if fact[0] == "gender" and (person := index_person(index, fact[1])):
             genders.setdefault(person, {})[fact[2]] = genders.get(person, {}).get(fact[2], 0) + count
+        elif fact[0] == "text_gender" and (person := index_person(index, fact[1])):
+            from_text.setdefault(person, set()).add(fact[2])
         elif fact[0] == "role" and (person := index_person(index, fact[1])):
             _, _, role, published = fact
             seen = roles.setdefault(person, {}).setdefault(role_key(role), [role, None, None, 0])
@@ -282,9 +293,11 @@ def person_rows(index: MemoryPeople, facts: dict[tuple, int]) -> list[tuple]:
         uses = [(name, count) for name, (count, _) in names.items()]
         name = canonical_name(uses, given)
         kind = names[name][1] if name in names else "person"
+        given_gender = index.genders.get(person)
+        gender = person_gender(given_gender, genders.get(person, {}))
         rows.append((person, name, kind, wikidata, variants_text(uses) or None,
                      roles_text(tuple(seen) for seen in roles.get(person, {}).values()),
-                     person_gender(index.genders.get(person), genders.get(person, {})), given, index.genders.get(person)))
+                     gender, given, given_gender, gender_source(gender, given_gender, from_text.get(person, ()))))
     return rows
 
 
@@ -339,6 +352,7 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     write(spark, out, "merged_statements", merges.flatMap(lambda m: [
         (offsets_b.value[m.person] + g + 1, m.person or None, *row) for g, row in enumerate(m.merged)]))
     write(spark, out, "people", sc.parallelize(person_rows(people, facts), 1))
+    write(spark, out, "article_people", articles.flatMap(article_people))
     return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(dates),
             "statements": statements, "merged": total, "errors": errors}
 

@@ -232,6 +232,6 @@ def pronoun_speaker(pronoun: str, at: int, sentence: Sentence, entities: Entitie
     person = entities.antecedent(pronoun, at, sentence.paragraph, sentence.span.start) if lowered in MALE_PRONOUNS | FEMALE_PRONOUNS else None
     if person is None:
         return Speaker(None, "unknown", pronoun, pronoun_gender(pronoun))
-    person.gender = person.gender or pronoun_gender(pronoun)
+    person.note_gender(pronoun_gender(pronoun))
     entities.mention(at, sentence.paragraph, person, subject=True)
     return person_speaker(person, pronoun)

@@ -9,8 +9,10 @@ them, so the name never depends on which article came first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Protocol
 
+from ..model import NamedPerson, Statement
 from ..names import loose_key, person_key
 
 
@@ -62,6 +64,29 @@ def majority_gender(counts: dict[str, int]) -> str | None:
 def person_gender(given: str | None, counts: dict[str, int]) -> str | None:
     """A person's gender: the one an aliases file gave, else the one most of their statements give."""
     return given or majority_gender(counts)
+
+
+def gender_source(gender: str | None, given_gender: str | None, from_text: Iterable[str]) -> str | None:
+    """Where a person's gender comes from: 'aliases' when an aliases file gave one, else 'text' when an article
+    that quotes them gave that gender from its own words (``from_text``: the genders such articles gave), else
+    'names' (the first-name table); None when the gender is unknown."""
+    if given_gender:
+        return "aliases"
+    if gender is None:
+        return None
+    return "text" if gender in set(from_text) else "names"
+
+
+def article_people_rows(article_id: str, people: Iterable[NamedPerson], statements: Iterable[Statement]) -> list[tuple]:
+    """The article_people rows of an article (article_id, key, name, quoted, gender, gender_source), quoted by ``statements``."""
+    return [(article_id, person_key(p.name), p.name, int(p.quoted), p.gender, p.gender_source) for p in with_quoted(people, statements)]
+
+
+def with_quoted(people: Iterable[NamedPerson], statements: Iterable[Statement]) -> list[NamedPerson]:
+    """An article's named people, each quoted when one of ``statements`` (those kept of the article) has them
+    as its speaker; the store and the Spark job keep only statements outside an outlet's boilerplate."""
+    speakers = {person_key(s.speaker) for s in statements if s.speaker and s.speaker_type == "person"}
+    return [replace(p, quoted=person_key(p.name) in speakers) for p in people]
 
 
 def role_key(role: str) -> str:

@@ -21,7 +21,7 @@ from ..errors import OnRecordError
 from ..link import copies as link_copies
 from ..link.copies import Sketch
 from ..link.outlets import OutletEntry, fold_outlets
-from ..model import Article, Statement
+from ..model import Article, NamedPerson, Statement
 from ..names import roles as person_roles
 from . import linking
 from .audit import Audit
@@ -122,8 +122,10 @@ class Store(Queries, Audit):
         return self.db.execute("SELECT 1 FROM inputs WHERE fingerprint = ?", (fingerprint,)).fetchone() is not None
 
     def add(self, article: Article, statements: list[Statement], fingerprint: str | None = None,
-            sketch: Sketch | None = None, roles: dict[str, set[str]] | None = None) -> bool:
-        """Store one article with its statements and link it to the corpus (call inside ``transaction``).
+            sketch: Sketch | None = None, roles: dict[str, set[str]] | None = None,
+            people: list[NamedPerson] | None = None) -> bool:
+        """Store one article with its statements and the people it names (``people``, see pipeline.Extracted)
+        and link it to the corpus (call inside ``transaction``).
 
         Returns False if the article was stored before. ``sketch`` and ``roles`` are computed by the
         caller when it can do so in another process; a missing sketch is computed here. Statements in
@@ -141,7 +143,7 @@ class Store(Queries, Audit):
             return False
         sketch = sketch or link_copies.sketch(article.text, article.headline_first)
         revealed = linking.link_copies(self.db, article, sketch)
-        self.add_statements(article, self.outside_boilerplate(article.id, statements), roles)
+        self.add_statements(article, self.outside_boilerplate(article.id, statements), roles, people)
         for other in sorted(revealed):
             self.drop_boilerplate_statements(other)
         if revealed:
@@ -166,7 +168,10 @@ class Store(Queries, Audit):
             names = {s.speaker for s in kept if s.speaker and s.speaker_type == "person"}
             self.replace_statements(article, kept, person_roles(article.text, names))
 
-    def add_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None) -> None:
+    def add_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None,
+                       named: list[NamedPerson] | None = None) -> None:
+        """``named``: the article's people (None: those stored for it), written before the genders are noted."""
+        linking.note_article_people(self.db, article.id, named, statements)
         people: dict[str, int | None] = {}
         for s in statements:
             person = self.person_of(s, people)
@@ -181,15 +186,17 @@ class Store(Queries, Audit):
             if people.get(name):
                 linking.link_roles(self.db, people[name], found, article.published)
 
-    def replace_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None) -> None:
+    def replace_statements(self, article: Article, statements: list[Statement], roles: dict[str, set[str]] | None = None,
+                           people: list[NamedPerson] | None = None) -> None:
         """An article's statements extracted anew (call inside ``transaction``): the old ones, the merged
-        statements and people left with none, go; the new ones are linked as ingest links them."""
+        statements and people left with none, go; the new ones are linked as ingest links them. The article's
+        people are replaced by ``people`` (None: those stored stay, marked quoted again by the new statements)."""
         named = self.db.execute("SELECT DISTINCT person_id, speaker, speaker_type FROM statements WHERE article_id = ?"
                                 " AND person_id IS NOT NULL", (article.id,)).fetchall()
         merged = [row[0] for row in self.db.execute("SELECT DISTINCT merged_id FROM statements WHERE article_id = ?", (article.id,))]
         self.db.execute("DELETE FROM statements WHERE article_id = ?", (article.id,))
         linking.unlink_article(self.db, article.text, named, [m for m in merged if m is not None])
-        self.add_statements(article, self.outside_boilerplate(article.id, statements), roles)
+        self.add_statements(article, self.outside_boilerplate(article.id, statements), roles, people)
         linking.drop_people_without_statements(self.db, {person for person, _, _ in named})
 
     def stored_articles(self, page: int = 64) -> Iterator[sqlite3.Row]:

@@ -17,10 +17,10 @@ from ..link import statements as statement_rules
 from ..link.copies import (MAX_KEY_ARTICLES, Passage, Sketch, are_copies, content_of, is_outlet_boilerplate,
                            sketch)
 from ..link.order import report_order
-from ..link.people import person_for, person_gender
+from ..link.people import article_people_rows, gender_source, person_for, person_gender
 from ..link.statements import link_report, normalise_quote
 from ..link.stories import close_in_time, components, report_day, report_links, story_window
-from ..model import Article
+from ..model import Article, NamedPerson, Statement
 from ..names import person_key, roles
 
 # --- copies and stories ---
@@ -322,13 +322,33 @@ def name_words(name: str) -> str:
 
 
 def note_genders(db: sqlite3.Connection, people: Iterable[int]) -> None:
-    """Each person's gender by link.people.person_gender: the one an aliases file gave (which no article
-    overrides), else the majority of their statements'."""
+    """Each person's gender by link.people.person_gender (the one an aliases file gave, which no article overrides,
+    else the majority of their statements') and where it comes from (link.people.gender_source)."""
     for person in people:
         female, male, given = db.execute("SELECT female, male, given_gender FROM people WHERE id = ?", (person,)).fetchone()
         counts = {gender: count for gender, count in (("female", female), ("male", male)) if count}
-        db.execute("UPDATE people SET gender = ?, gender_source = CASE WHEN ? THEN 'aliases'"
-                   " ELSE nullif(gender_source, 'aliases') END WHERE id = ?", (person_gender(given, counts), given is not None, person))
+        gender = person_gender(given, counts)
+        db.execute("UPDATE people SET gender = ?, gender_source = ? WHERE id = ?",
+                   (gender, gender_source(gender, given, genders_from_text(db, person)), person))
+
+
+def genders_from_text(db: sqlite3.Connection, person: int) -> list[str]:
+    """The genders the articles quoting a person gave them from their own words (titles, nouns, pronouns)."""
+    return [row[0] for row in db.execute(
+        "SELECT DISTINCT a.gender FROM person_keys k JOIN article_people a ON a.key = k.key"
+        " WHERE k.person_id = ? AND a.quoted AND a.gender_source = 'text'", (person,))]
+
+
+def note_article_people(db: sqlite3.Connection, article_id: str, people: list[NamedPerson] | None,
+                        statements: list[Statement]) -> None:
+    """An article's named people, each quoted when one of its stored ``statements`` has them as speaker
+    (``people`` None: the ones already stored, marked again, as when statements are found to be boilerplate)."""
+    if people is None:
+        people = [NamedPerson(name, gender, source) for name, gender, source in db.execute(
+            "SELECT name, gender, gender_source FROM article_people WHERE article_id = ?", (article_id,))]
+    db.execute("DELETE FROM article_people WHERE article_id = ?", (article_id,))
+    db.executemany("INSERT OR IGNORE INTO article_people (article_id, key, name, quoted, gender, gender_source)"
+                   " VALUES (?, ?, ?, ?, ?, ?)", article_people_rows(article_id, people, statements))
 
 
 def unlink_article(db: sqlite3.Connection, text: str, named: list, merged: list[int]) -> None:

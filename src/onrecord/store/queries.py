@@ -454,9 +454,9 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
     "merged_statements": "SELECT {columns} FROM (SELECT id, person_id, quote, first_seen, articles, outlets, first_article,"
                          " first_outlet FROM (" + MERGED_STATEMENTS.format(where="", having="", order="grouped.id") + ")) ORDER BY id",
     "statements": "SELECT {columns} FROM statements ORDER BY article_id, start, id",
-    "people": "SELECT {columns} FROM (SELECT *, (SELECT given_name FROM people g WHERE g.id = p.id) AS given_name,"
-              " (SELECT given_gender FROM people g WHERE g.id = p.id) AS given_gender FROM ("
-              + PEOPLE.format(where="") + ") p ORDER BY statements DESC, name, id)",
+    "people": "SELECT {columns} FROM (SELECT p.*, g.given_name, g.given_gender, g.gender_source FROM ("
+              + PEOPLE.format(where="") + ") p JOIN people g ON g.id = p.id ORDER BY p.statements DESC, p.name, p.id)",
+    "article_people": "SELECT {columns} FROM article_people ORDER BY article_id, key",
     "inputs": "SELECT {columns} FROM inputs ORDER BY fingerprint",
     "person_names": "SELECT {columns} FROM person_names ORDER BY person_id, name",
     "person_roles": "SELECT {columns} FROM person_roles ORDER BY person_id, role",

@@ -44,9 +44,10 @@ TABLES = (
     ("inputs", "fingerprint", "fingerprint", insert("inputs", columns_of("inputs"))),
     ("copy_pairs", "article_id", "article_id", insert("copy_pairs", columns_of("copy_pairs"))),
     # The key a person was made with is never read, only kept unique: a placeholder until their keys are in.
-    ("people", "name", "id", insert("people", ["id", "name", "type", "wikidata", "gender", "given_name", "given_gender"],
-                                    {"key": "'#' || :id", "words": "name_words(:name)",
-                                     "gender_source": "CASE WHEN :given_gender IS NOT NULL THEN 'aliases' END"})),
+    ("article_people", "name", "key", insert("article_people", columns_of("article_people"))),
+    ("people", "name", "id", insert("people", ["id", "name", "type", "wikidata", "gender", "given_name", "given_gender",
+                                               "gender_source"],
+                                    {"key": "'#' || :id", "words": "name_words(:name)"})),
     ("person_names", "name", "person_id", insert("person_names", columns_of("person_names"))),
     ("person_roles", "role", "person_id", insert("person_roles", columns_of("person_roles"))),
     ("person_keys", "key", "key", insert("person_keys", columns_of("person_keys"))),
@@ -58,7 +59,7 @@ TABLES = (
 
 
 def holds_store(folder: str | Path) -> bool:
-    """Written by `onrecord export` with the store's own tables (a Spark run writes only the four shared ones)."""
+    """Written by `onrecord export` with the store's own tables (a Spark run writes only the five shared ones)."""
     return any(table_files(Path(folder), table) for table in STORE_SCHEMAS)
 
 

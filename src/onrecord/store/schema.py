@@ -203,10 +203,24 @@ MIGRATIONS = [
     CREATE TABLE outlet_file (entries TEXT NOT NULL);
     UPDATE people SET given_name = name WHERE wikidata IS NOT NULL;
     """,
-    # 6: a person's gender as an aliases file gave it, and where each person's gender came from.
+    # 6: the people each article names, quoted (the speaker of one of its statements) or only mentioned, with the
+    # gender the article gives them and where it comes from ('text': its titles, nouns and pronouns; 'names': the
+    # first-name table); and where a person's gender comes from (link.people.gender_source), or the gender an
+    # aliases file gives them. An older store gets the table empty: `onrecord ingest --reprocess` fills it, each
+    # article's rows replaced with its statements (Store.replace_statements).
     """
-    ALTER TABLE people ADD COLUMN given_gender TEXT;
-    ALTER TABLE people ADD COLUMN gender_source TEXT;
+    CREATE TABLE article_people (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,  -- names.person_key(name), as person_keys holds it
+        name TEXT NOT NULL,
+        quoted INTEGER NOT NULL,
+        gender TEXT CHECK (gender IN ('female', 'male')),
+        gender_source TEXT CHECK (gender_source IN ('text', 'names')),
+        PRIMARY KEY (article_id, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX article_people_key ON article_people(key);
+    ALTER TABLE people ADD COLUMN given_gender TEXT;  -- the gender an aliases file gave
+    ALTER TABLE people ADD COLUMN gender_source TEXT;  -- 'aliases', 'text', 'names'; NULL until its person is linked again
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
