@@ -11,7 +11,8 @@ ARTICLES = [
              "“Reading is the cheapest way to travel,” she said.\n\n"
              "Anton Berg, who runs the bookshop on the square, was less sure.\n\n"
              "“Nobody buys books any more, and the library will not change that,” he said.\n\n"
-             "The city council said in a statement that the building cost four million."},
+             "The city council said in a statement that the building cost four million. "
+             "The library was designed by the architect Ingrid Sol."},
     {"id": "gazette-april", "outlet": "Valley Gazette", "date": "2024-04-02", "title": "Tram line delayed",
      "text": "Tram line delayed\n\n“The tracks will be ready in the autumn, not before,” said K. Osei, an engineer.\n\n"
              "Maria Lindqvist said the line was long overdue.\n\n"

@@ -581,7 +581,7 @@ def run_audit(args: argparse.Namespace) -> int:
     where = QuoteFilter(search=args.search, since=args.since, until=args.until, outlet=args.outlet)
     with Store(args.db, readonly=True) as store:
         rows = store.audit(where, args.by)
-        fields = audit_fields(args.by, store.has_mentions(), store.has_gender_sources())
+        fields = audit_fields(args.by)
     table = (*fields[:len(GROUPINGS[args.by])], *AUDIT_TABLE)
     print_rows(rows, fields, args.format, table_columns=table)
     return 0

@@ -70,9 +70,12 @@ class Entity:
         return self.gender or (given_name_gender(words[0]) if not is_partial(self.parts) else None)
 
     def note_gender(self, gender: Gender | None, source: GenderSource = "text") -> None:
-        """The first gender found for this person stays, with where it came from."""
+        """The first gender found for this person stays, with where it came from; the article's own words
+        confirming a gender the first-name table gave ('Maria ...', then 'she said') make its source the text."""
         if self.gender is None and gender is not None:
             self.gender, self.gender_source = gender, source
+        elif gender is not None and gender == self.gender and source == "text":
+            self.gender_source = "text"
 
 
 @dataclass(frozen=True)

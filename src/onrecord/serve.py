@@ -459,7 +459,7 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     def audit(s: Store, form: Form) -> dict:
         """The audit grouped as the form asks (by outlet unless it says), with its columns."""
         by = form.get("by") or "outlet"
-        return {"by": by, "fields": list(audit_fields(by, s.has_mentions(), s.has_gender_sources())),
+        return {"by": by, "fields": list(audit_fields(by)),
                 "rows": s.audit(form.audit_filter(), by)}
 
     def people_list(s: Store, form: Form, per_page: int) -> Page:

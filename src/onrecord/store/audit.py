@@ -24,7 +24,7 @@ GROUPINGS = {
 TOP_PEOPLE = 3
 PICKED = "temp.audit_picked"  # the statements an audit counts, picked once
 SPEAKERS = "temp.audit_speakers"  # the speakers of each group of PICKED, with their statements and words
-SOURCES = ("aliases", "text", "names")  # where a person's gender came from (people.gender_source, schema 6)
+SOURCES = ("aliases", "text", "names")  # where a person's gender came from (people.gender_source)
 # A quote's words: its spaces plus one (quotes are single-spaced text).
 WORDS = "(length(s.quote) - length(replace(s.quote, ' ', '')) + 1)"
 SPEAKER = "coalesce(p.type, 'none')"  # person, organization, description, or none (no speaker known)
@@ -46,10 +46,9 @@ MENTIONED = ("people_mentioned", *gender_columns("people_mentioned"))
 GENDER_SOURCES = (*(f"genders_from_{source}" for source in SOURCES), "genders_unknown")
 
 
-def audit_fields(by: str, mentioned: bool = False, sources: bool = False) -> tuple[str, ...]:
+def audit_fields(by: str) -> tuple[str, ...]:
     """The columns of an audit grouped ``by``, in order: the group's keys, then the counts and shares."""
-    return (*(name for name, _ in GROUPINGS[by]), *COUNTS, *(MENTIONED if mentioned else ()),
-            *(GENDER_SOURCES if sources else ()))
+    return (*(name for name, _ in GROUPINGS[by]), *COUNTS, *MENTIONED, *GENDER_SOURCES)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -84,23 +83,13 @@ class Audit:
         total.update({keys[0]: "total", **dict.fromkeys(keys[1:])})
         return [with_shares(with_shares(row, "people"), "statements") for row in [*rows, total]]
 
-    def has_column(self, table: str, column: str) -> bool:
-        return any(row[1] == column for row in self.db.execute(f"PRAGMA main.table_info({table})"))
-
-    def has_mentions(self) -> bool:
-        """True when the store keeps each article's named people, quoted or not (schema 6)."""
-        return self.has_column("article_people", "key")
-
-    def has_gender_sources(self) -> bool:
-        return self.has_column("people", "gender_source")
-
     def pick(self, where: QuoteFilter, keys: tuple[tuple[str, str], ...]) -> None:
         """The statements ``where`` selects, with their group keys, speaker, gender and words, into PICKED."""
         source, clauses, params = self.quote_conditions(where)
         selected = ", ".join([f"{sql} AS {name}" for name, sql in keys]
                              + ["s.article_id", "s.person_id", "p.name", f"{SPEAKER} AS speaker",
                                 f"{PERSON_GENDER} AS gender", f"{WORDS} AS words",
-                                "p.gender_source" if self.has_gender_sources() else "NULL AS gender_source"])
+                                "p.gender_source"])
         self.db.execute(f"DROP TABLE IF EXISTS {PICKED}")
         self.db.execute(f"CREATE TEMP TABLE {PICKED} AS SELECT {selected} FROM {source}"
                         f" JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"
@@ -115,7 +104,7 @@ class Audit:
                         f" GROUP BY {leading(keys)}person_id")
         try:
             order = f" ORDER BY {order_by(keys)}" if keys else ""
-            counts = ", ".join(count_columns(self.has_gender_sources()))
+            counts = ", ".join(count_columns())
             rows = [dict(row) for row in self.rows(f"SELECT {leading(keys)}{counts} FROM {SPEAKERS}{grouped_by(keys)}{order}", [])]
             articles = self.by_group(f"SELECT {leading(keys)}count(DISTINCT article_id) AS articles FROM {PICKED}"
                                      f"{grouped_by(keys)}", keys)
@@ -125,12 +114,11 @@ class Audit:
                                 f" FROM (SELECT * FROM ranked WHERE rank <= {TOP_PEOPLE} ORDER BY rank){grouped_by(keys)}", keys)
         finally:
             self.db.execute(f"DROP TABLE {SPEAKERS}")
-        mentioned = self.people_mentioned(keys) if self.has_mentions() else None
+        mentioned = self.people_mentioned(keys)
         for row in rows:
             group = tuple(row[key] for key in keys)
             row.update(articles.get(group, {"articles": 0}), **top.get(group, {"top_people": None}))
-            if mentioned is not None:
-                row.update(mentioned.get(group, dict.fromkeys(MENTIONED, 0)))
+            row.update(mentioned.get(group, dict.fromkeys(MENTIONED, 0)))
         return rows
 
     def by_group(self, sql: str, keys: list[str]) -> dict[tuple, dict]:
@@ -169,7 +157,7 @@ def order_by(keys: list[str]) -> str:
     return ", ".join(f"{key} IS NULL, {key}" for key in keys)
 
 
-def count_columns(sources: bool) -> list[str]:
+def count_columns() -> list[str]:
     """The aggregate columns over ``speakers`` (one row per speaker of a group, and one for the statements without
     a known speaker): statements, people and words by gender, the other speakers, where genders came from."""
     columns = ["coalesce(sum(statements), 0) AS statements", "count(*) FILTER (WHERE speaker = 'person') AS people"]
@@ -180,8 +168,7 @@ def count_columns(sources: bool) -> list[str]:
     columns += [f"coalesce(sum(statements) FILTER (WHERE speaker = '{speaker}'), 0) AS statements_{speaker}"
                 for speaker in ("organization", "description")]
     columns.append("coalesce(sum(statements) FILTER (WHERE speaker = 'none'), 0) AS statements_no_speaker")
-    if sources:
-        columns += [f"count(*) FILTER (WHERE gender IN ('female', 'male') AND gender_source = '{source}') AS genders_from_{source}"
-                    for source in SOURCES]
-        columns.append("count(*) FILTER (WHERE gender = 'unknown') AS genders_unknown")
+    columns += [f"count(*) FILTER (WHERE gender IN ('female', 'male') AND gender_source = '{source}') AS genders_from_{source}"
+                for source in SOURCES]
+    columns.append("count(*) FILTER (WHERE gender = 'unknown') AS genders_unknown")
     return columns
