@@ -86,6 +86,12 @@ BUGS = [
         'order = ""', ("tests/test_newsroom_web.py::test_relevance_puts_the_statement_that_matches_more_words_first",)),
     Bug("an unknown outlet counted as a facet", "store/queries.py", "            if outlet is not None:\n",
         "            if outlet is not None or count:\n", ("tests/test_newsroom_web.py::test_facets_count_people_and_outlets_and_a_facet_link_filters",)),
+    Bug("unknown gender counted as male", "store/audit.py", "coalesce(p.gender, 'unknown')", "coalesce(p.gender, 'male')",
+        ("tests/test_audit.py::test_people_quoted_per_outlet_by_gender_with_unknown_apart",)),
+    Bug("an aliases file's gender overruled by the articles", "link/people.py", "return given or majority_gender(counts)",
+        "return majority_gender(counts) or given", ("tests/test_aliases.py::test_aliases_gender_is_the_persons_across_the_store_and_later_ingests",)),
+    Bug("every gender credited to the name table", "link/people.py", 'return "text" if gender in set(from_text) else "names"',
+        'return "names"', ("tests/test_audit.py::test_the_audit_says_where_each_gender_came_from",)),
 ]
 
 
