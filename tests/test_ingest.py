@@ -108,11 +108,17 @@ def test_quote_filters(corpus):
                                                      "speaker_mention", "speaker_type", "speaker_gender", "url"]]
 
 
-@pytest.mark.parametrize("bad", ['"unclosed', "AND", "quote:(", "a NEAR/x b"])
+@pytest.mark.parametrize("bad", ['"unclosed', "AND", '"a phrase" "unclosed'])
 def test_a_malformed_search_is_a_clear_error(corpus, bad):
     result = run_cli("quotes", "--search", bad, "--db", corpus["db"])
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not a valid full-text query" in result.stderr
+
+
+@pytest.mark.parametrize("words", ["quote:(", "a NEAR/x b", "covid-19"])
+def test_words_full_text_syntax_cannot_read_are_searched_as_written(corpus, words):
+    result = run_cli("quotes", "--search", words, "--db", corpus["db"], "--format", "jsonl")
+    assert result.returncode == 0 and result.stderr == ""
 
 
 def test_bad_dates_are_refused():
