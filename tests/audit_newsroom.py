@@ -1,9 +1,7 @@
 """Articles written for the audit tests: women and men the articles name by 'she' and 'he', a speaker known by
 an initial alone, an organisation and a description, over two outlets, two months and an undated post."""
 
-import json
-
-from conftest import run_cli
+from newsroom import ingested
 
 ARTICLES = [
     {"id": "gazette-march", "outlet": "Valley Gazette", "date": "2024-03-05", "title": "Library opens",
@@ -28,7 +26,4 @@ ARTICLES = [
 
 
 def build_audit_newsroom(folder):
-    db = folder / "audit.db"
-    result = run_cli("ingest", "--db", db, "-", stdin="".join(json.dumps(a) + "\n" for a in ARTICLES))
-    assert result.returncode == 0, result.stderr
-    return db
+    return ingested(folder / "audit.db", ARTICLES)

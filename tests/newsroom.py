@@ -36,7 +36,11 @@ ARTICLES = [
 
 
 def build_newsroom(folder):
-    db = folder / "newsroom.db"
-    result = run_cli("ingest", "--db", db, "-", stdin="".join(json.dumps(a) + "\n" for a in ARTICLES))
+    return ingested(folder / "newsroom.db", ARTICLES)
+
+
+def ingested(db, articles: list[dict]):
+    """A store of ``articles`` (JSONL records) made by `onrecord ingest`, as a user makes one."""
+    result = run_cli("ingest", "--db", db, "-", stdin="".join(json.dumps(a) + "\n" for a in articles))
     assert result.returncode == 0, result.stderr
     return db
