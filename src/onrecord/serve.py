@@ -560,7 +560,7 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     def audit_page(request: Request, s: Opened, form: AuditForm):
         if form.wrong:
-            return refused(request, form, "audit.html", audit=None)
+            return refused(request, form, "audit.html", audit=None, groupings=list(GROUPINGS))
         found = audit(s, form)
         by_outlet = found["rows"] if found["by"] == "outlet" else s.audit(form.audit_filter(), "outlet")
         return page(request, "audit.html", audit=found, bars=outlet_bars(by_outlet),

@@ -126,12 +126,15 @@ class Audit:
         return {tuple(row[key] for key in keys): {k: row[k] for k in row.keys() if k not in keys} for row in self.rows(sql, [])}
 
     def people_mentioned(self, keys: list[str]) -> dict[tuple, dict]:
-        """The people the group's articles name, quoted or not (article_people), each counted once per group,
-        by the gender the articles give them (unknown when none does, or when they disagree)."""
-        sql = (f"WITH named AS (SELECT {leading(keys)}m.key,"
-               f" CASE WHEN min(m.gender) = max(m.gender) THEN min(m.gender) ELSE 'unknown' END AS gender"
+        """The people the group's articles name, quoted or not (article_people), each counted once per group: one
+        person in all their spellings when the store knows them (person_keys), with their store-wide gender (an
+        aliases file's included); a person only mentioned by the gender the articles give them (unknown when none
+        does, or when they disagree)."""
+        sql = (f"WITH named AS (SELECT {leading(keys)}coalesce('#' || k.person_id, m.key) AS who,"
+               f" coalesce(max(p.gender), CASE WHEN min(m.gender) = max(m.gender) THEN min(m.gender) END) AS gender"
                f" FROM (SELECT DISTINCT {leading(keys)}article_id FROM {PICKED}) g"
-               f" JOIN article_people m ON m.article_id = g.article_id GROUP BY {leading(keys)}m.key)"
+               f" JOIN article_people m ON m.article_id = g.article_id LEFT JOIN person_keys k ON k.key = m.key"
+               f" LEFT JOIN people p ON p.id = k.person_id GROUP BY {leading(keys)}who)"
                f" SELECT {leading(keys)}count(*) AS people_mentioned, "
                + ", ".join(f"count(*) FILTER (WHERE coalesce(gender, 'unknown') = '{g}') AS people_mentioned_{g}"
                            for g in GENDERS)
