@@ -180,3 +180,19 @@ def test_roundtrip_a_warc_record_keeps_its_record_id(tmp_path):
     warc = write_warc(tmp_path / "one.warc.gz", sample_pages(1))
     (document,) = documents([str(warc)])
     assert document.source_id and document.source_id.startswith("<urn:uuid:")
+
+
+@pytest.mark.slow
+def test_an_export_from_before_schema_6_is_restored_without_its_new_tables(roundtrip, tmp_path):
+    """An export made before the store kept each article's named people: no article_people, and people without
+    given_gender and gender_source. It is restored as it was, the new table empty until `ingest --reprocess`."""
+    folder = roundtrip[0]
+    old = shutil.copytree(folder / "first", tmp_path / "old")
+    (old / "article_people.parquet").unlink()
+    people = pq.read_table(old / "people.parquet")
+    pq.write_table(people.drop_columns(["given_gender", "gender_source"]), old / "people.parquet")
+    said = succeeds("ingest", "--db", tmp_path / "restored.db", old)
+    assert "restored as exported" in said
+    with sqlite3.connect(tmp_path / "restored.db") as restored:
+        assert restored.execute("SELECT count(*) FROM article_people").fetchone()[0] == 0
+        assert restored.execute("SELECT count(*) FROM people").fetchone()[0] == people.num_rows

@@ -58,6 +58,11 @@ TABLES = (
 )
 
 
+# Tables an export made before schema 6 lacks: restored without them (`ingest --reprocess` fills article_people).
+SINCE_SCHEMA_6 = {"article_people"}
+ADDED_COLUMNS = {"given_gender": None, "gender_source": None}  # people's columns of schema 6
+
+
 def holds_store(folder: str | Path) -> bool:
     """Written by `onrecord export` with the store's own tables (a Spark run writes only the five shared ones)."""
     return any(table_files(Path(folder), table) for table in STORE_SCHEMAS)
@@ -72,13 +77,14 @@ def restore(store: Store, folder: str | Path) -> int:
     damaged table, or rows that do not fit together, raise an InputError naming the file; nothing is kept."""
     folder = Path(folder)
     for table, *_ in TABLES:
-        if not table_files(folder, table):
+        if not table_files(folder, table) and table not in SINCE_SCHEMA_6:
             raise InputError(shown(str(folder / f"{table}.parquet")), "missing: the export is incomplete, nothing was loaded")
     store.db.create_function("normalise_quote", 1, normalise_quote, deterministic=True)
     store.db.create_function("name_words", 1, name_words, deterministic=True)
     with store.transaction():
         for table, column, ident, sql in TABLES:
-            insert_rows(store.db, folder, table, column, ident, sql)
+            if table_files(folder, table):
+                insert_rows(store.db, folder, table, column, ident, sql)
         store.db.execute("UPDATE people SET key = (SELECT min(key) FROM person_keys WHERE person_id = people.id)"
                          " WHERE EXISTS (SELECT 1 FROM person_keys WHERE person_id = people.id)")
         index_articles(store)
@@ -92,7 +98,7 @@ def insert_rows(db: sqlite3.Connection, folder: Path, table: str, column: str, i
     now = time.time()
     try:
         for row in bounded_rows(folder, table, column, refuse, ident):
-            db.execute(sql, {"given_gender": None, **row, "ingested_at": now})  # exports before schema 6 have no given_gender
+            db.execute(sql, {**ADDED_COLUMNS, **row, "ingested_at": now})  # exports before schema 6 lack them
     except InputError as error:
         raise InputError(error.source, f"{error.reason}; nothing was loaded") from None
     except sqlite3.Error as error:
