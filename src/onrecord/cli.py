@@ -36,7 +36,7 @@ from .display import segments
 from .model import Article, Statement
 from .store import QuoteFilter, Store
 from .store.audit import GROUPINGS, audit_fields
-from .store.queries import KINDS, ORDERS, SPEAKER_TYPES, checked_day
+from .store.queries import KINDS, ORDERS, SPEAKER_TYPES, checked_day, is_unknown
 from .store.restore import holds_store, is_empty, restore
 from .terminal import Parser, error_line, json_line, terminal_safe
 
@@ -525,7 +525,7 @@ def speaker_wanted(args: argparse.Namespace) -> tuple[bool, str | None]:
     """(--no-speaker, --speaker) as the query takes them. ``--speaker unknown`` asks for what the tables show as
     'unknown', the statements without a speaker: it is --no-speaker, and says so. A name with --no-speaker asks for
     nothing, and is refused."""
-    unknown = args.speaker is not None and args.speaker.strip().lower() == "unknown"
+    unknown = is_unknown(args.speaker)
     if args.no_speaker and args.speaker is not None and not unknown:
         raise OnRecordError(f"--no-speaker lists statements without a speaker; it cannot be given with --speaker {args.speaker!r}")
     if unknown and not args.no_speaker:

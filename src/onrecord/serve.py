@@ -35,7 +35,7 @@ from .errors import BadRequest, NotFound, OnRecordError
 from .export import csv_row
 from .store import QuoteFilter, Store
 from .errors import InvalidSearch
-from .store.audit import GROUPINGS, audit_fields
+from .store.audit import GENDERS, GROUPINGS, audit_fields
 from .store.queries import KINDS, ORDERS, checked_day, fts_query
 
 HERE = FilePath(__file__).parent
@@ -631,7 +631,6 @@ def audit_csv(rows: list[dict], fields: list[str]) -> str:
     return out.getvalue()
 
 
-AUDIT_GENDERS = ("female", "male", "unknown")
 LINES = 8  # outlets drawn in the monthly chart, the most quoted: one colour each (.line0 ... .line7)
 
 
@@ -642,7 +641,7 @@ def outlet_bars(rows: list[dict], width: int = 640, bar: int = 22, label: int = 
     bars = []
     for i, row in enumerate(rows[:-1]):
         x, parts = float(label), []
-        for gender in AUDIT_GENDERS:
+        for gender in GENDERS:
             count = row[f"people_{gender}"]
             part = room * count / row["people"] if row["people"] else 0
             parts.append({"gender": gender, "count": count, "x": round(x, 1), "width": round(part, 1)})
