@@ -6,6 +6,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+from .link.variants import aligned, at_edge, tokens
+
 
 @dataclass
 class Segment:
@@ -43,3 +45,21 @@ def sentence_around(text: str, start: int, end: int, reach: int = 300) -> dict:
     stop = re.search(r"[.!?][”\"’]?(\s|$)", text[end:right])
     right = end + stop.end() if stop else right
     return {"before": text[left:start], "quote": text[start:end], "after": text[end:right]}
+
+
+def word_diff(reference: str, quote: str) -> list[tuple[str, str]]:
+    """A report's wording against a reference, as ``git diff --word-diff`` shows it: pieces tagged 'equal'
+    (the report's words), 'delete' (the reference's words it lacks) or 'insert' (its words the reference
+    lacks); a cut at either end is tagged 'cut' rather than 'delete'."""
+    was, said = tokens(reference), tokens(quote)
+    pieces = []
+    for opcode in aligned(was, said):
+        tag, i1, i2, j1, j2 = opcode
+        if tag == "equal":
+            pieces.append(("equal", " ".join(said[j1:j2])))
+            continue
+        if i2 > i1:
+            pieces.append(("cut" if at_edge(opcode, len(was), len(said)) else "delete", " ".join(was[i1:i2])))
+        if j2 > j1:
+            pieces.append(("insert", " ".join(said[j1:j2])))
+    return pieces

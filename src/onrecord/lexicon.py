@@ -139,3 +139,26 @@ def singular(noun: str) -> str:
     if noun.endswith("ies"):
         return noun[:-3] + "y"
     return noun[:-1] if noun.endswith("s") and not noun.endswith(("ss", "is", "us")) else noun
+
+# Words that carry no content of their own, for telling whether two wordings say the same thing. spaCy's
+# stop list would cost the linking code an import of spaCy, and it holds words that matter here: negations,
+# numbers and modal verbs like "may" (also a month) are content.
+FUNCTION_WORDS = set("""
+a an the this that these those it its it's i me my we us our you your he him his she her they them their
+and or but if then than so as of to in on at by for with from into onto about over under after before
+during through up down out off again further once here there when where why how all any both each few more
+most other some such own same too very just also only even still yet already is am are was were be been
+being have has had having do does did doing will would shall should can could might must wo 's 're 've 'd
+'ll said says say told tell what which who whom whose while because until although though whether
+""".split())
+NEGATIONS = {"not", "no", "never", "nothing", "none", "nobody", "neither", "nor", "cannot", "without", "nowhere"}
+NUMBER_WORDS = set("""
+zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+billion trillion half third quarter dozen percent per cent first second
+""".split())
+DATE_WORDS = set("""
+january february march april may june july august september october november december monday tuesday
+wednesday thursday friday saturday sunday today tomorrow yesterday week month year spring summer autumn
+fall winter
+""".split())

@@ -33,7 +33,8 @@ from .link.outlets import fold_outlets
 from .link.people import (MemoryPeople, apply_aliases, article_people_rows, canonical_name, gender_source, person_for,
                           person_gender, role_key, roles_text, variants_text)
 from .link.statements import merge_reports
-from .link.stories import close_in_time, components, report_links
+from .link.stories import close_in_time, components, report_day, report_links
+from .link.variants import Variant, Wording, fullest_wording, statement_variants
 from .model import Document, Statement
 from .names import person_key
 from .pipeline import Extracted, extract_document
@@ -241,7 +242,8 @@ class PersonMerge:
     """One person's statements, each with the index of its merged statement, and the merged statements."""
 
     person: int
-    statements: list[tuple[Reported, int]]
+    statements: list[tuple[Reported, int, Variant, Variant]]  # with the merged statement's index, and the report's
+    # variant against its first report and against its fullest wording
     merged: list[tuple[str, str | None, int, int, str, str | None]]  # quote, first seen, articles, outlets, first article, its outlet
     reporters: list[list[tuple[str, str | None]]]  # per merged statement: (article id, date)
 
@@ -255,18 +257,21 @@ def reported(linked: Linkable, outlets: dict[str, str]) -> list[Reported]:
 
 def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
     ordered = sorted(members, key=lambda r: r.order)
-    joined = merge_reports([r.statement.quote for r in ordered], person)
+    joined = merge_reports([(r.statement.quote, r.statement.kind, report_day(r.published)) for r in ordered], person)
     count = max((g for g, _ in joined), default=-1) + 1
-    merged, reporters = [], []
+    merged, reporters, variants = [], [], {}
     for g in range(count):
         own = [r for r, (h, _) in zip(ordered, joined) if h == g]
         quote = next(q for h, q in joined if h == g)
+        wordings = [Wording(r.statement.quote, r.statement.kind) for r in own]
+        classed = statement_variants(wordings, wordings[0], fullest_wording(wordings, quote))
+        variants.update(zip((n for n, (h, _) in enumerate(joined) if h == g), classed))
         dated = [r.published for r in own if r.published]
         first = min(own, key=lambda r: (r.published is None, r.published or "", r.article_id))  # as the store's first_article
         merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own if r.outlet}),
                        first.article_id, first.outlet))
         reporters.append(sorted({(r.article_id, r.published) for r in own}))
-    return PersonMerge(person, [(r, g) for r, (g, _) in zip(ordered, joined)], merged, reporters)
+    return PersonMerge(person, [(r, g, *variants[n]) for n, (r, (g, _)) in enumerate(zip(ordered, joined))], merged, reporters)
 
 
 def person_rows(index: MemoryPeople, facts: dict[tuple, int]) -> list[tuple]:
@@ -346,7 +351,8 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
     write(spark, out, "articles", articles.map(lambda a: a.article).map(lambda a: (
         a.id, a.source, a.url, a.outlet, a.headline, a.author, a.published, a.text, copy_group.value[a.id], story.value[a.id],
         a.source_id, int(a.headline_first))))
-    numbered = (merges.flatMap(lambda m: [(r.order, (r, m.person, offsets_b.value[m.person] + g + 1)) for r, g in m.statements])
+    numbered = (merges.flatMap(lambda m: [(r.order, (r, m.person, offsets_b.value[m.person] + g + 1, *classed))
+                                          for r, g, *classed in m.statements])
                 .sortByKey(numPartitions=narrow).values().zipWithIndex())
     write(spark, out, "statements", numbered.map(lambda item: statement_row(item[1] + 1, *item[0])))
     write(spark, out, "merged_statements", merges.flatMap(lambda m: [
@@ -357,10 +363,11 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
             "statements": statements, "merged": total, "errors": errors}
 
 
-def statement_row(number: int, item: Reported, person: int, merged_id: int) -> tuple:
+def statement_row(number: int, item: Reported, person: int, merged_id: int, first: Variant, fullest: Variant) -> tuple:
     s = item.statement
     return (number, item.article_id, s.start, s.end, s.quote, s.kind, s.cue, person or None, s.speaker,
-            s.speaker_type, s.speaker_mention, s.confidence, merged_id, s.speaker_gender)
+            s.speaker_type, s.speaker_mention, s.confidence, merged_id, s.speaker_gender, first.variant, first.edits_json(),
+            fullest.variant)
 
 
 def write(spark: SparkSession, out: str, table: str, rows) -> DataFrame:

@@ -2,9 +2,15 @@
 
 A quote is compared on its normalised words (no case, punctuation or hyphens), with rapidfuzz: two
 wordings are the same quote when nearly equal, or when one, of at least four words, is found inside the
-other. Wordings are candidates when they share a word 4-gram. A statement is the connected group of its
-person's wordings that are the same quote, so it never depends on the order reports arrive in: a report
-that is the same quote as two statements joins them into one.
+other; and, word by word, when one of at least five words is found in the other with a few words
+changed (an altered quotation stays one statement, its changes shown by ``link.variants``). Wordings are
+candidates when they share a word 4-gram.
+
+A reported wording (indirect, or a mixed quote) joins a statement when it is a paraphrase
+(``link.variants.paraphrase``) of one of its reports dated within a story's window of its own
+(``link.stories.STORY_DAYS``); candidates are the statements whose wordings share three of its content
+words. A statement is the connected group of its person's reports linked so, so it never depends on the
+order reports arrive in: a report that is the same quote as two statements joins them into one.
 
 ``link_report`` is the one merging algorithm. It works on a ``StatementIndex``: the store keeps one in
 SQLite, the Spark job one in memory per person (``MemoryStatements``).
@@ -15,14 +21,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from difflib import SequenceMatcher
+
 from rapidfuzz import fuzz
 
+from .stories import close_in_time
 from .text import stable_hash, words
+from .variants import PARAPHRASE_SHARED, content_words, directness, paraphrase
 
 QUOTE_GRAM = 4  # words per quote gram
 SAME_QUOTE_RATIO = 90
 FRAGMENT_RATIO = 95
 FRAGMENT_MIN_WORDS = 4
+ALTERED_MIN_WORDS = 5  # the shorter wording's words, at least, for a few changed words to be the same quote
+ALTERED_SHARE = 0.8  # of the shorter wording's words found, in order, within a stretch of the other
 
 
 def normalise_quote(quote: str) -> str:
@@ -39,14 +51,42 @@ def quote_grams(norm: str) -> list[int]:
     return [stable_hash("quote", *tokens[i:i + QUOTE_GRAM]) for i in range(len(tokens) - QUOTE_GRAM + 1)]
 
 
+def content_keys(norm: str, kind: str) -> list[int]:
+    """What a wording is found by as a paraphrase: each content word, under its directness."""
+    return sorted(stable_hash("content", directness(kind), word) for word in content_words(norm))
+
+
+def paraphrase_lookup(norm: str, kind: str) -> list[int]:
+    """The content keys of the wordings this one may paraphrase or be paraphrased by: reported ones for a
+    direct quote, any for a reported one."""
+    kinds = ["indirect"] if directness(kind) == "direct" else ["direct", "indirect"]
+    return [key for other in kinds for key in content_keys(norm, other)]
+
+
 def same_quote(a: str, b: str) -> bool:
-    """Two normalised quotes are one statement: nearly equal, or one is a fragment of the other."""
+    """Two normalised quotes are one statement: nearly equal, one a fragment of the other, or the same
+    words but a few."""
     if a == b:
         return True
     shorter, longer = sorted((a, b), key=lambda text: (len(text), text))
     if fuzz.ratio(shorter, longer) >= SAME_QUOTE_RATIO:
         return True
-    return len(shorter.split()) >= FRAGMENT_MIN_WORDS and fuzz.partial_ratio(shorter, longer) >= FRAGMENT_RATIO
+    if len(shorter.split()) >= FRAGMENT_MIN_WORDS and fuzz.partial_ratio(shorter, longer) >= FRAGMENT_RATIO:
+        return True
+    return few_words_changed(shorter.split(), longer.split())
+
+
+def few_words_changed(shorter: list[str], longer: list[str]) -> bool:
+    """Of the shorter wording's words, ALTERED_SHARE are found in order in the other, within a stretch
+    hardly longer than it: a quotation with a word or two changed ('will' / 'will not', 'May' / 'June')."""
+    if len(shorter) < ALTERED_MIN_WORDS:
+        return False
+    blocks = [b for b in SequenceMatcher(None, shorter, longer, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return False
+    found = sum(b.size for b in blocks)
+    stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
+    return found >= ALTERED_SHARE * len(shorter) and stretch <= len(shorter) + 2
 
 
 def fullest(quotes: Iterable[str]) -> str:
@@ -55,22 +95,35 @@ def fullest(quotes: Iterable[str]) -> str:
 
 
 class StatementIndex(Protocol):
-    def candidates(self, person: int, grams: list[int]) -> set[int]: ...  # statements with a wording sharing a gram
+    def candidates(self, person: int, keys: list[int], least: int = 1) -> set[int]: ...  # sharing ``least`` keys
     def wordings(self, merged: int) -> Iterable[str]: ...  # normalised, the fullest first
+    def reports_within(self, merged: int, day: str) -> Iterable[tuple[str, str]]: ...  # (quote, kind) in the window
     def new_statement(self, person: int) -> int: ...
-    def add_wording(self, merged: int, person: int, quote: str, norm: str, grams: list[int]) -> None: ...
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None: ...
+    def add_report(self, merged: int, quote: str, kind: str, day: str) -> None: ...
     def absorb(self, merged: int, other: int) -> None: ...  # ``other`` becomes part of ``merged``
 
 
-def link_report(index: StatementIndex, person: int, quote: str) -> int:
-    """The statement a report of ``quote`` by ``person`` (0: unknown) belongs to, joined or started."""
+def wording_keys(norm: str, kind: str) -> list[int]:
+    """Every key a wording is indexed by: its grams, and its content words under its directness."""
+    return quote_grams(norm) + content_keys(norm, kind)
+
+
+def link_report(index: StatementIndex, person: int, quote: str, kind: str = "direct", day: str = "") -> int:
+    """The statement a report of ``quote`` (of ``kind``, dated ``day``: 'YYYY-MM-DD' or '') by ``person``
+    (0: unknown) belongs to, joined or started."""
     norm = normalise_quote(quote)
     grams = quote_grams(norm)
-    same = sorted(m for m in index.candidates(person, grams) if any(same_quote(norm, w) for w in index.wordings(m)))
-    merged = same[0] if same else index.new_statement(person)
-    for other in same[1:]:
+    same = {m for m in index.candidates(person, grams) if any(same_quote(norm, w) for w in index.wordings(m))}
+    for m in index.candidates(person, paraphrase_lookup(norm, kind), PARAPHRASE_SHARED) - same:
+        if any(paraphrase(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day)):
+            same.add(m)
+    ordered = sorted(same)
+    merged = ordered[0] if ordered else index.new_statement(person)
+    for other in ordered[1:]:
         index.absorb(merged, other)
-    index.add_wording(merged, person, quote, norm, grams)
+    index.add_wording(merged, person, quote, norm, kind)
+    index.add_report(merged, quote, kind, day)
     return merged
 
 
@@ -90,9 +143,10 @@ class MemoryStatements:
     """A StatementIndex in memory, for one batch of reports (the Spark job's, per person)."""
 
     def __init__(self) -> None:
-        self.by_gram: dict[tuple[int, int], set[int]] = {}
+        self.by_key: dict[tuple[int, int], set[int]] = {}
         self.norms: dict[int, set[str]] = {}
         self.quotes: dict[int, str] = {}
+        self.reports: dict[int, list[tuple[str, str, str]]] = {}
         self.joined: dict[int, int] = {}
 
     def find(self, merged: int) -> int:
@@ -100,33 +154,47 @@ class MemoryStatements:
             merged = self.joined[merged]
         return merged
 
-    def candidates(self, person: int, grams: list[int]) -> set[int]:
-        return {self.find(m) for g in grams for m in self.by_gram.get((person, g), ())}
+    def candidates(self, person: int, keys: list[int], least: int = 1) -> set[int]:
+        shared: dict[int, int] = {}
+        for key in set(keys):
+            for m in {self.find(m) for m in self.by_key.get((person, key), ())}:
+                shared[m] = shared.get(m, 0) + 1
+        return {m for m, count in shared.items() if count >= least}
 
     def wordings(self, merged: int) -> list[str]:
         return [normalise_quote(self.quotes[merged]), *sorted(self.norms[merged])]
 
+    def reports_within(self, merged: int, day: str) -> list[tuple[str, str]]:
+        return sorted({(quote, kind) for quote, kind, other in self.reports[merged] if close_in_time(day, other)})
+
     def new_statement(self, person: int) -> int:
         merged = len(self.norms) + len(self.joined)
         self.norms[merged] = set()
+        self.reports[merged] = []
         return merged
 
-    def add_wording(self, merged: int, person: int, quote: str, norm: str, grams: list[int]) -> None:
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
         self.norms[merged].add(norm)
         self.quotes[merged] = fullest([quote, self.quotes.get(merged, quote)])
-        for g in grams:
-            self.by_gram.setdefault((person, g), set()).add(merged)
+        for key in wording_keys(norm, kind):
+            self.by_key.setdefault((person, key), set()).add(merged)
+
+    def add_report(self, merged: int, quote: str, kind: str, day: str) -> None:
+        self.reports[merged].append((quote, kind, day))
 
     def absorb(self, merged: int, other: int) -> None:
         self.norms[merged] |= self.norms.pop(other)
+        self.reports[merged] += self.reports.pop(other)
         self.quotes[merged] = fullest([self.quotes[merged], self.quotes.pop(other)])
         self.joined[other] = merged
 
 
-def merge_reports(quotes: list[str], person: int = 0) -> list[tuple[int, str]]:
-    """For one person's quotes: the statement each joins (numbered from 0 in order of first report) and its wording."""
+def merge_reports(reports: list[tuple[str, str, str]] | list[str], person: int = 0) -> list[tuple[int, str]]:
+    """For one person's reports, in report order, each a quote or (quote, kind, day): the statement each
+    joins (numbered from 0 in order of first report) and its fullest wording."""
     index = MemoryStatements()
-    joined = [link_report(index, person, quote) for quote in quotes]
+    joined = [link_report(index, person, *((report, "direct", "") if isinstance(report, str) else report))
+              for report in reports]
     roots = [index.find(m) for m in joined]
     numbers = {root: n for n, root in enumerate(dict.fromkeys(roots))}
     return [(numbers[root], index.quotes[root]) for root in roots]

@@ -91,9 +91,9 @@ class Store(Queries, Audit):
             for script in MIGRATIONS[version:]:
                 for statement in split_script(script):
                     self.db.execute(statement)
-            for number in range(version + 1, SCHEMA_VERSION + 1):
-                if number in BACKFILLS:
-                    BACKFILLS[number](self.db)
+            pending = [BACKFILLS[number] for number in range(version + 1, SCHEMA_VERSION + 1) if number in BACKFILLS]
+            if pending:
+                pending[0](self.db)  # each links again with today's rules, an earlier one at least what a later one does
             for (article_id,) in self.db.execute("SELECT DISTINCT o.article_id FROM outlet_passages o JOIN boilerplate b"
                                                  " ON b.outlet = o.outlet AND b.key = o.key").fetchall():
                 self.drop_boilerplate_statements(article_id)  # linked again, a store may find boilerplate it had stored
@@ -180,7 +180,7 @@ class Store(Queries, Audit):
                 " speaker_mention, confidence, speaker_gender) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article.id, s.start, s.end, s.quote, s.kind, s.cue, person, s.speaker, s.speaker_type,
                  s.speaker_mention, s.confidence, s.speaker_gender)).lastrowid
-            linking.link_statement(self.db, statement_id, person, s.quote, article.published, article.id)
+            linking.link_statement(self.db, statement_id, person, s.quote, s.kind, article.published, article.id)
         linking.note_genders(self.db, {p for p in people.values() if p})
         for name, found in (roles or {}).items():
             if people.get(name):

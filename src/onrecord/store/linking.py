@@ -14,6 +14,7 @@ from functools import cache
 
 from ..link import people as people_rules
 from ..link import statements as statement_rules
+from ..link import variants as variant_rules
 from ..link.copies import (MAX_KEY_ARTICLES, Passage, Sketch, are_copies, content_of, is_outlet_boilerplate,
                            sketch)
 from ..link.order import report_order
@@ -151,63 +152,100 @@ def statement_links(db: sqlite3.Connection, members: dict[str, str | None]) -> l
 
 def link_stored_articles(db: sqlite3.Connection) -> None:
     """Link every stored article again with today's rules (a store made before them), in the one report order."""
-    for table in ("article_sketches", "article_keys", "copy_pairs", "outlet_passages", "boilerplate", "statement_days",
-                  "quote_fingerprints", "merged_wordings"):
+    for table in ("article_sketches", "article_keys", "copy_pairs", "outlet_passages", "boilerplate"):
         db.execute(f"DELETE FROM {table}")
-    db.execute("UPDATE statements SET merged_id = NULL")
-    db.execute("DELETE FROM merged_statements")
+    unmerge_statements(db)
     rows = db.execute("SELECT id, text, headline_first, published, outlet FROM articles ORDER BY id").fetchall()
     for article_id, text, headline_first, published, outlet in rows:
         article = Article(text, id=article_id, published=published, headline_first=bool(headline_first), outlet=outlet)
         revealed = link_copies(db, article, sketch(text, article.headline_first))
         if revealed:
             unlink_boilerplate_copies(db, revealed | {article_id})
-    statements = db.execute("SELECT s.id, s.person_id, s.quote, a.published, a.id, s.start FROM statements s"
-                            " JOIN articles a ON a.id = s.article_id").fetchall()
-    for statement_id, person_id, quote, published, article_id, _ in sorted(statements, key=lambda r: report_order(r[3], r[4], r[5])):
-        link_statement(db, statement_id, person_id, quote, published, article_id)
+    merge_stored_statements(db)
     for (person,) in db.execute("SELECT id FROM people").fetchall():
         SqlPeople(db).rename(person)
+
+
+def link_stored_statements(db: sqlite3.Connection) -> None:
+    """Merge and class every stored statement again with today's rules (a store made before them)."""
+    unmerge_statements(db)
+    merge_stored_statements(db)
+
+
+def unmerge_statements(db: sqlite3.Connection) -> None:
+    for table in ("statement_days", "quote_fingerprints", "merged_wordings"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("UPDATE statements SET merged_id = NULL")
+    db.execute("DELETE FROM merged_statements")
+
+
+def merge_stored_statements(db: sqlite3.Connection) -> None:
+    """Merge and class every stored statement, in the one report order."""
+    statements = db.execute("SELECT s.id, s.person_id, s.quote, s.kind, a.published, a.id, s.start FROM statements s"
+                            " JOIN articles a ON a.id = s.article_id").fetchall()
+    for statement_id, person_id, quote, kind, published, article_id, _ in sorted(
+            statements, key=lambda r: report_order(r[4], r[5], r[6])):
+        link_statement(db, statement_id, person_id, quote, kind, published, article_id)
 
 
 # --- one statement per quote ---
 
 
 class SqlStatements:
-    """The store's StatementIndex: merged_statements, their wordings, and every 4-gram of each wording."""
+    """The store's StatementIndex: merged_statements, their wordings, and the keys of each wording (its
+    4-grams, and for a reported wording its content words). ``reshaped`` tells whether a statement was
+    joined to another or given a new fullest wording, so its reports are classed again."""
 
     def __init__(self, db: sqlite3.Connection):
         self.db = db
+        self.reshaped = False
 
-    def candidates(self, person: int, grams: list[int]) -> set[int]:
-        found: set[int] = set()
-        grams = sorted(set(grams))
-        for start in range(0, len(grams), 500):
-            chunk = grams[start:start + 500]
-            found.update(row[0] for row in self.db.execute(
-                f"SELECT merged_id FROM quote_fingerprints WHERE person = ? AND fingerprint IN ({marks(chunk)})", [person, *chunk]))
-        return found
+    def candidates(self, person: int, keys: list[int], least: int = 1) -> set[int]:
+        shared: dict[int, int] = {}
+        keys = sorted(set(keys))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            for merged, count in self.db.execute(
+                    f"SELECT merged_id, count(*) FROM quote_fingerprints WHERE person = ? AND fingerprint IN ({marks(chunk)})"
+                    " GROUP BY merged_id", [person, *chunk]):
+                shared[merged] = shared.get(merged, 0) + count
+        return {merged for merged, count in shared.items() if count >= least}
 
     def wordings(self, merged: int) -> Iterator[str]:
         yield self.db.execute("SELECT norm FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
         for (norm,) in self.db.execute("SELECT norm FROM merged_wordings WHERE merged_id = ?", (merged,)).fetchall():
             yield norm
 
+    def reports_within(self, merged: int, day: str) -> list[tuple[str, str]]:
+        rows = self.db.execute("SELECT DISTINCT s.quote, s.kind, a.published FROM statements s JOIN articles a"
+                               " ON a.id = s.article_id WHERE s.merged_id = ?", (merged,)).fetchall()
+        return sorted({(quote, kind) for quote, kind, published in rows if close_in_time(day, published)})
+
     def new_statement(self, person: int) -> int:
         return self.db.execute("INSERT INTO merged_statements (person_id, quote, norm) VALUES (?, '', '')",
                                (person or None,)).lastrowid
 
-    def add_wording(self, merged: int, person: int, quote: str, norm: str, grams: list[int]) -> None:
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
         if self.db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) VALUES (?, ?)", (merged, norm)).rowcount:
-            self.db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
-                                [(person, g, merged) for g in set(grams)])
-        self.show_fullest(merged, [quote])
+            keys = statement_rules.wording_keys(norm, kind)
+        else:  # a wording met before: only its content keys may be new (reported now, directly before)
+            keys = statement_rules.wording_keys(norm, kind)[len(statement_rules.quote_grams(norm)):]
+        self.db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
+                            [(person, key, merged) for key in set(keys)])
+        self.show_fullest(merged, [(quote, kind)])
 
-    def show_fullest(self, merged: int, quotes: list[str]) -> None:
-        current = self.db.execute("SELECT quote FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
-        best = statement_rules.fullest([q for q in [current, *quotes] if q])
-        if best != current:
-            self.db.execute("UPDATE merged_statements SET quote = ?, norm = ? WHERE id = ?", (best, normalise_quote(best), merged))
+    def add_report(self, merged: int, quote: str, kind: str, day: str) -> None:
+        pass  # the report is the statement row itself, given its merged_id by link_statement
+
+    def show_fullest(self, merged: int, wordings: list[tuple[str, str]]) -> None:
+        current = tuple(self.db.execute("SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone())
+        known = [w for w in [current, *wordings] if w[0]]
+        best = statement_rules.fullest(quote for quote, _ in known)
+        best_kind = min((kind for quote, kind in known if quote == best and kind), default=None)  # None: not yet met
+        if (best, best_kind) != current:
+            self.db.execute("UPDATE merged_statements SET quote = ?, norm = ?, fullest_kind = ? WHERE id = ?",
+                            (best, normalise_quote(best), best_kind, merged))
+            self.reshaped = True
 
     def absorb(self, merged: int, other: int) -> None:
         self.db.execute("UPDATE statements SET merged_id = ? WHERE merged_id = ?", (merged, other))
@@ -215,17 +253,70 @@ class SqlStatements:
                         " WHERE merged_id = ?", (merged, other))
         self.db.execute("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) SELECT person, fingerprint, ?"
                         " FROM quote_fingerprints WHERE merged_id = ?", (merged, other))
-        self.show_fullest(merged, [self.db.execute("SELECT quote FROM merged_statements WHERE id = ?", (other,)).fetchone()[0]])
+        self.show_fullest(merged, [tuple(self.db.execute("SELECT quote, fullest_kind FROM merged_statements WHERE id = ?",
+                                                         (other,)).fetchone())])
         join_days(self.db, merged, other)
         self.db.execute("DELETE FROM merged_statements WHERE id = ?", (other,))
+        self.reshaped = True
 
 
-def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | None, quote: str, published: str | None,
-                   article_id: str) -> None:
-    """Join the statement to the same quote by the same person, or start a new merged statement."""
-    merged = link_report(SqlStatements(db), person_id or 0, quote)
+def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | None, quote: str, kind: str,
+                   published: str | None, article_id: str) -> None:
+    """Join the statement to the same quote by the same person, or start a new merged statement, and class
+    its report (and, when the statement changed shape, all of its reports)."""
+    index = SqlStatements(db)
+    merged = link_report(index, person_id or 0, quote, kind, report_day(published))
     db.execute("UPDATE statements SET merged_id = ? WHERE id = ?", (merged, statement_id))
     add_report(db, merged, report_day(published), article_id)
+    note_variant(db, merged, statement_id, index.reshaped)
+
+
+def note_variant(db: sqlite3.Connection, merged: int, statement_id: int, reshaped: bool) -> None:
+    """Class a new report against its statement's first report and fullest wording. When the statement
+    changed shape, or the new report comes first and is worded otherwise than the old first, every report is
+    classed again; a statement reported many times the same way costs each new report one classing."""
+    first_id = db.execute("SELECT first_id FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
+    if not reshaped and first_id is not None and report_key(db, statement_id) < report_key(db, first_id):
+        reshaped = wording_of(db, statement_id) != wording_of(db, first_id)
+        first_id = statement_id
+        db.execute("UPDATE merged_statements SET first_id = ? WHERE id = ?", (first_id, merged))
+    if reshaped or first_id is None:
+        class_reports(db, merged)
+        return
+    first, (fullest, fullest_kind) = wording_of(db, first_id), db.execute(
+        "SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone()
+    quote, kind = wording_of(db, statement_id)
+    write_variants(db, [(statement_id, variant_rules.classify(quote, kind, *first),
+                         variant_rules.classify(quote, kind, fullest, fullest_kind))])
+
+
+def class_reports(db: sqlite3.Connection, merged: int) -> None:
+    """Class every report of a statement against its first report and its fullest wording."""
+    rows = db.execute("SELECT s.id, s.quote, s.kind, a.published, a.id, s.start FROM statements s JOIN articles a"
+                      " ON a.id = s.article_id WHERE s.merged_id = ?", (merged,)).fetchall()
+    if not rows:
+        return
+    first = min(rows, key=lambda r: report_order(r[3], r[4], r[5]))
+    fullest, fullest_kind = db.execute("SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone()
+    reports = [variant_rules.Wording(quote, kind) for _, quote, kind, *_ in rows]
+    classed = variant_rules.statement_variants(reports, variant_rules.Wording(first[1], first[2]),
+                                               variant_rules.Wording(fullest, fullest_kind))
+    db.execute("UPDATE merged_statements SET first_id = ? WHERE id = ?", (first[0], merged))
+    write_variants(db, [(row[0], *pair) for row, pair in zip(rows, classed)])
+
+
+def write_variants(db: sqlite3.Connection, classed: list[tuple[int, variant_rules.Variant, variant_rules.Variant]]) -> None:
+    db.executemany("UPDATE statements SET variant = ?, edits = ?, fullest_variant = ? WHERE id = ?",
+                   [(first.variant, first.edits_json(), fullest.variant, statement_id) for statement_id, first, fullest in classed])
+
+
+def report_key(db: sqlite3.Connection, statement_id: int) -> tuple:
+    return report_order(*db.execute("SELECT a.published, a.id, s.start FROM statements s JOIN articles a ON a.id = s.article_id"
+                                    " WHERE s.id = ?", (statement_id,)).fetchone())
+
+
+def wording_of(db: sqlite3.Connection, statement_id: int) -> tuple[str, str]:
+    return tuple(db.execute("SELECT quote, kind FROM statements WHERE id = ?", (statement_id,)).fetchone())
 
 
 def add_report(db: sqlite3.Connection, merged: int, day: str, article_id: str) -> None:
@@ -255,12 +346,13 @@ def relink_statements(db: sqlite3.Connection, merged_ids: Iterable[int]) -> None
     """Merge again the remaining reports of statements an article took its reports from: a report that joined
     two wordings may have gone, and what is left is linked as if it had never been."""
     for merged_id in merged_ids:
-        remaining = db.execute("SELECT s.id, s.person_id, s.quote, a.published, a.id, s.start FROM statements s"
+        remaining = db.execute("SELECT s.id, s.person_id, s.quote, s.kind, a.published, a.id, s.start FROM statements s"
                                " JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ?", (merged_id,)).fetchall()
         db.execute("UPDATE statements SET merged_id = NULL WHERE merged_id = ?", (merged_id,))
         db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
-        for statement_id, person_id, quote, published, article_id, _ in sorted(remaining, key=lambda r: report_order(r[3], r[4], r[5])):
-            link_statement(db, statement_id, person_id, quote, published, article_id)
+        for statement_id, person_id, quote, kind, published, article_id, _ in sorted(
+                remaining, key=lambda r: report_order(r[4], r[5], r[6])):
+            link_statement(db, statement_id, person_id, quote, kind, published, article_id)
 
 
 # --- one person per name ---

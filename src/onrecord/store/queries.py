@@ -12,6 +12,7 @@ from ..display import sentence_around
 from ..errors import AmbiguousId, InvalidSearch, NotFound
 from ..link.outlets import fold_outlets
 from ..link.people import roles_text
+from ..link.variants import repeated
 from ..names import person_key
 
 
@@ -251,10 +252,12 @@ class Queries:
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
                           limit: int | None = None, offset: int = 0, person_id: int | None = None,
                           merged_id: int | None = None, newest_first: bool = False, since: str | None = None,
-                          until: str | None = None, no_speaker: bool = False) -> list[sqlite3.Row]:
+                          until: str | None = None, no_speaker: bool = False, varied: bool = False,
+                          altered: bool = False) -> list[sqlite3.Row]:
         """One row per statement across articles: the fullest wording, first seen (and where), how many articles
         and outlets. ``since`` and ``until`` keep the statements reported at least once between them;
-        ``no_speaker`` those whose speaker is not known."""
+        ``no_speaker`` those whose speaker is not known; ``varied`` those reported in more than one wording (a
+        report not the same as the first); ``altered`` those with a report that altered the first's words."""
         if is_unknown(speaker):
             speaker, no_speaker = None, True
         clauses, params = self.speaker_clause("m.person_id", speaker)
@@ -264,6 +267,9 @@ class Queries:
             if value is not None:
                 clauses.append(clause)
                 params.append(value)
+        if varied or altered:
+            clauses.append("m.id IN (SELECT merged_id FROM statements WHERE variant {})".format(
+                "= 'altered'" if altered else "!= 'same'"))
         if since or until:
             clauses.append("m.id IN (SELECT r.merged_id FROM statements r JOIN articles d ON d.id = r.article_id"
                            " WHERE d.published >= ? AND d.published <= ?)")
@@ -342,11 +348,30 @@ class Queries:
         return self.found(rows[0] if rows else None, "statement", merged_id)
 
     def reports(self, merged_id: int) -> list[sqlite3.Row]:
-        """Every article that reported a statement, first reported first."""
+        """Every article that reported a statement, first reported first, with how its wording differs from the
+        first report's (``variant``, ``edits`` as JSON) and from the fullest wording (``fullest_variant``)."""
         return self.db.execute(
-            "SELECT a.id AS article_id, a.headline, a.outlet, a.published, a.url, s.quote, s.start, s.end, s.kind, s.cue,"
-            " s.speaker_mention FROM statements s JOIN shown_articles a ON a.id = s.article_id WHERE s.merged_id = ?"
-            " ORDER BY a.published IS NULL, a.published, a.id, s.start", (merged_id,)).fetchall()
+            "SELECT s.id, a.id AS article_id, a.headline, a.outlet, a.published, a.url, s.quote, s.start, s.end, s.kind, s.cue,"
+            " s.speaker_mention, s.variant, s.edits, s.fullest_variant, s.id = m.first_id AS first"
+            " FROM statements s JOIN shown_articles a ON a.id = s.article_id JOIN merged_statements m ON m.id = s.merged_id"
+            " WHERE s.merged_id = ? ORDER BY a.published IS NULL, a.published, a.id, s.start", (merged_id,)).fetchall()
+
+    def repeats(self, person_id: int) -> list[dict]:
+        """A person's statements reported again REPEAT_DAYS or more after they were first (link.variants.repeated):
+        the statement, its fullest wording, the first day, and the days it was reported again."""
+        days: dict[int, list[str]] = {}
+        quotes = {}
+        for merged, quote, day in self.db.execute(
+                "SELECT m.id, m.quote, d.day FROM merged_statements m JOIN statement_days d ON d.merged_id = m.id"
+                " WHERE m.person_id = ? AND d.day != '' ORDER BY m.id, d.day", (person_id,)):
+            days.setdefault(merged, []).append(day)
+            quotes[merged] = quote
+        found = []
+        for merged, dated in days.items():
+            again = [day for day in dated if repeated(dated[0], day)]
+            if again:
+                found.append({"id": merged, "quote": quotes[merged], "first": dated[0], "again": again})
+        return sorted(found, key=lambda r: (r["again"][-1], r["id"]), reverse=True)
 
     def story(self, story_id: str) -> tuple[sqlite3.Row, list[sqlite3.Row]]:
         summary = self.found(self.db.execute(STORIES.format(where=" WHERE a.story = ?"), (story_id, 1)).fetchone(),

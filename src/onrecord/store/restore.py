@@ -18,12 +18,12 @@ from pathlib import Path
 from ..errors import InputError
 from ..export import SCHEMAS, STORE_SCHEMAS, bounded_rows, table_files
 from ..link.copies import sketch
-from ..link.statements import normalise_quote, quote_grams
+from ..link.statements import normalise_quote
 from ..link.stories import report_day
 from ..model import Article
 from ..read import shown
 from . import Store
-from .linking import SqlStatements, name_words, note_passages, store_sketch
+from .linking import SqlStatements, class_reports, name_words, note_passages, store_sketch
 
 
 def columns_of(table: str) -> list[str]:
@@ -60,7 +60,8 @@ TABLES = (
 
 # Tables an export made before schema 6 lacks: restored without them (`ingest --reprocess` fills article_people).
 SINCE_SCHEMA_6 = {"article_people"}
-ADDED_COLUMNS = {"given_gender": None, "gender_source": None}  # people's columns of schema 6
+# Columns of schema 6 (people's) and 7 (statements'), classed again on restore
+ADDED_COLUMNS = {"given_gender": None, "gender_source": None, "variant": None, "edits": None, "fullest_variant": None}
 
 
 def holds_store(folder: str | Path) -> bool:
@@ -121,11 +122,13 @@ def index_articles(store: Store) -> None:
 
 
 def index_wordings(db: sqlite3.Connection) -> None:
-    """Each merged statement's wordings (its reports' quotes, normalised) and their grams, under its person."""
+    """Each merged statement's wordings (its reports' quotes, normalised) and their keys, under its person; and
+    its reports classed (an export holds the classes, but one made before schema 7 does not)."""
     wordings = SqlStatements(db)
-    for merged, person, quote in reports(db, "s.merged_id, s.person_id, s.quote"):
-        norm = normalise_quote(quote)
-        wordings.add_wording(merged, person or 0, quote, norm, quote_grams(norm))
+    for merged, person, quote, kind in reports(db, "s.merged_id, s.person_id, s.quote, s.kind"):
+        wordings.add_wording(merged, person or 0, quote, normalise_quote(quote), kind)
+    for (merged,) in db.execute("SELECT id FROM merged_statements").fetchall():
+        class_reports(db, merged)
 
 
 def index_report_days(db: sqlite3.Connection) -> None:

@@ -222,11 +222,25 @@ MIGRATIONS = [
     ALTER TABLE people ADD COLUMN given_gender TEXT;  -- the gender an aliases file gave
     ALTER TABLE people ADD COLUMN gender_source TEXT;  -- 'aliases', 'text', 'names'; NULL until its person is linked again
     """,
+    # 7: quote variants (onrecord.link.variants): each report classed against its statement's first report
+    # (variant, with the words changed as JSON edits) and against its fullest wording; the statement's first
+    # report and the kind its fullest wording was reported as. Statements are merged again (a reported wording
+    # now joins the quotation it paraphrases) and classed by the backfill.
+    """
+    ALTER TABLE statements ADD COLUMN variant TEXT
+        CHECK (variant IN ('same', 'shortened', 'extended', 'altered', 'paraphrased'));
+    ALTER TABLE statements ADD COLUMN edits TEXT;
+    ALTER TABLE statements ADD COLUMN fullest_variant TEXT
+        CHECK (fullest_variant IN ('same', 'shortened', 'extended', 'altered', 'paraphrased'));
+    CREATE INDEX statements_variant ON statements(variant, merged_id) WHERE variant != 'same';
+    ALTER TABLE merged_statements ADD COLUMN first_id INTEGER;  -- the statement that reported it first
+    ALTER TABLE merged_statements ADD COLUMN fullest_kind TEXT;  -- the kind its fullest wording was reported as
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-# Work a migration needs beyond SQL: versions 2 and 5 link the articles already stored again, with today's
-# rules, so it runs once every migration's SQL has made today's schema.
-BACKFILLS = {5: linking.link_stored_articles}
+# Work a migration needs beyond SQL: versions 2 and 5 link the articles already stored again, 7 their statements,
+# with today's rules, so it runs once every migration's SQL has made today's schema.
+BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_statements}
 
 
 BUSY_SECONDS = 30  # how long a connection waits for another process's lock before giving up

@@ -1,0 +1,189 @@
+"""How the reports of one statement differ: each report's wording classed against a reference wording
+(the statement's earliest report, or its fullest), with the words changed.
+
+Wordings are aligned word by word with difflib's SequenceMatcher on case-folded words, so case,
+punctuation, quotation marks and spacing are never a change, and neither is a word only spelt apart or
+together ("U.S." and "US", "Jong-un" and "Jong un"). Of two wordings quoted directly, the report is:
+
+- ``same``: the same words;
+- ``shortened``: a contiguous part of the reference (words dropped at its ends only);
+- ``extended``: the reference and more, before or after it;
+- ``altered``: words inside the quotation marks added, dropped or replaced; each edit is listed, and
+  marked as a change of negation, number, date or name when it is one.
+
+When either wording is reported (indirect, or a mixed quote around a fragment) and the words differ, the
+report is ``paraphrased``. Which reports are one statement is decided in ``link.statements``; this module
+only describes how its wordings differ, so the store and the Spark job class alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ..lexicon import DATE_WORDS, FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS
+
+VARIANTS = ("same", "shortened", "extended", "altered", "paraphrased")
+CHANGES = ("negation", "number", "date", "name", "words")
+REPEAT_DAYS = 60  # a report this long after the first is the speaker saying it again, not the news cycle
+
+WORD = re.compile(r"\w+(?:[.'’\-]\w+)*\.?")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Words of the reference (``was``) that the report gives as ``now``: one of them is empty when words
+    were only dropped or only added."""
+
+    was: str
+    now: str
+    change: str  # one of CHANGES: what kind of word changed, the most telling first
+
+    @property
+    def op(self) -> str:
+        return "replace" if self.was and self.now else "delete" if self.was else "insert"
+
+
+@dataclass(frozen=True)
+class Variant:
+    variant: str  # one of VARIANTS
+    edits: tuple[Edit, ...] = ()
+
+    def edits_json(self) -> str | None:
+        """The edits as stored and exported: a JSON list of {was, now, change}, or None when there are none."""
+        return json.dumps([asdict(edit) for edit in self.edits], ensure_ascii=False) if self.edits else None
+
+
+def tokens(quote: str) -> list[str]:
+    """The words of a quote as written ('U.S.', "don't", 'Jong-un' each one word)."""
+    return WORD.findall(quote)
+
+
+def fold(token: str) -> str:
+    """A word as compared: its case, Unicode form, apostrophes and inner dots and hyphens evened out."""
+    folded = unicodedata.normalize("NFKC", token).casefold().replace("’", "'")
+    return re.sub(r"[.\-]", "", folded)
+
+
+def directness(kind: str) -> str:
+    """'direct' for words inside quotation marks throughout, else 'reported'."""
+    return "direct" if kind == "direct" else "reported"
+
+
+@lru_cache(maxsize=8192)
+def classify(quote: str, kind: str, reference: str, reference_kind: str) -> Variant:
+    """How a report's ``quote`` (of ``kind``) differs from the ``reference`` wording."""
+    said, was = tokens(quote), tokens(reference)
+    opcodes = [op for op in aligned(was, said) if op[0] != "equal"]
+    if not opcodes:
+        return Variant("same")
+    edits = tuple(edit_of(was[i1:i2], said[j1:j2]) for _, i1, i2, j1, j2 in opcodes)
+    if directness(kind) == "reported" or directness(reference_kind) == "reported":
+        return Variant("paraphrased", edits)
+    inside = [op for op in opcodes if not at_edge(op, len(was), len(said))]
+    if inside:
+        return Variant("altered", tuple(edit_of(was[i1:i2], said[j1:j2]) for _, i1, i2, j1, j2 in inside))
+    dropped = any(tag == "delete" for tag, *_ in opcodes)
+    added = any(tag == "insert" for tag, *_ in opcodes)
+    if dropped and added:  # a window shifted along the statement: shorter or longer overall
+        return Variant("shortened" if len(said) < len(was) else "extended", edits)
+    return Variant("shortened" if dropped else "extended", edits)
+
+
+def aligned(was: list[str], said: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes over the folded words, with a replacement that only spells the same letters
+    apart or together ('U.S.' / 'US', 'Jong-un' / 'Jong un') counted as equal."""
+    matcher = SequenceMatcher(None, [fold(w) for w in was], [fold(w) for w in said], autojunk=False)
+    opcodes = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and letters(was[i1:i2]) == letters(said[j1:j2]):
+            tag = "equal"
+        opcodes.append((tag, i1, i2, j1, j2))
+    return opcodes
+
+
+def at_edge(opcode: tuple[str, int, int, int, int], was_length: int, said_length: int) -> bool:
+    """Words only dropped or only added before the first shared word or after the last: a cut, not an edit."""
+    tag, i1, i2, j1, j2 = opcode
+    return tag != "replace" and (i1 == j1 == 0 or (i2 == was_length and j2 == said_length))
+
+
+def letters(words: list[str]) -> str:
+    return re.sub(r"\W|_", "", "".join(fold(w) for w in words))
+
+
+def edit_of(was: list[str], now: list[str]) -> Edit:
+    return Edit(" ".join(was), " ".join(now), change_of(was + now))
+
+
+def change_of(words: list[str]) -> str:
+    """The most telling kind of word among those changed: a negation, a number, a date, a name, else words."""
+    folded = [fold(w) for w in words]
+    if any(w in NEGATIONS or w.endswith("n't") for w in folded):
+        return "negation"
+    if any(any(c.isdigit() for c in w) or w in NUMBER_WORDS for w in folded):
+        return "number"
+    if any(w in DATE_WORDS for w in folded):
+        return "date"
+    if any(w[:1].isupper() for w in words):
+        return "name"
+    return "words"
+
+
+def content_words(quote: str) -> set[str]:
+    """The words that carry a statement's content: no function words; plural 's' dropped, so that 'taxes'
+    and 'tax' or 'clinics' and 'clinic' meet."""
+    found = set()
+    for word in (fold(w) for w in tokens(quote)):
+        word = word.replace("'", "")
+        if word in FUNCTION_WORDS or len(word) < 2 and not word.isdigit():
+            continue
+        found.add(word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word)
+    return found
+
+
+PARAPHRASE_SHARED = 3  # content words two wordings share, at least...
+PARAPHRASE_SHARE = 0.6  # ...and this share of the content words of the one with fewer
+
+
+def paraphrase(quote: str, kind: str, other: str, other_kind: str) -> bool:
+    """A reported wording and another of the same person say the same thing: they share at least three
+    content words, which are at least 60 % of the content words of the one with fewer. (Both quoted
+    directly, they are compared as quotations instead, by ``link.statements.same_quote``.)"""
+    if directness(kind) == "direct" and directness(other_kind) == "direct":
+        return False
+    mine, theirs = content_words(quote), content_words(other)
+    shared = len(mine & theirs)
+    return shared >= PARAPHRASE_SHARED and shared >= PARAPHRASE_SHARE * min(len(mine), len(theirs))
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A report's quote and kind, what classing looks at."""
+
+    quote: str
+    kind: str
+
+
+def fullest_wording(reports: list[Wording], fullest_quote: str) -> Wording:
+    """The fullest wording as a Wording: its kind is the first of the kinds it was reported with ('direct'
+    first), so every process picks the same."""
+    return Wording(fullest_quote, min((r.kind for r in reports if r.quote == fullest_quote), default="direct"))
+
+
+def statement_variants(reports: list[Wording], first: Wording, fullest: Wording) -> list[tuple[Variant, Variant]]:
+    """Each report of one statement classed against its first report and against its fullest wording."""
+    return [(classify(r.quote, r.kind, first.quote, first.kind), classify(r.quote, r.kind, fullest.quote, fullest.kind))
+            for r in reports]
+
+
+def repeated(first_day: str, day: str) -> bool:
+    """A report dated REPEAT_DAYS or more after the statement's first: said again (both days 'YYYY-MM-DD')."""
+    if not first_day or not day:
+        return False
+    return (date.fromisoformat(day) - date.fromisoformat(first_day)).days >= REPEAT_DAYS
