@@ -57,8 +57,8 @@ BUGS = [
     Bug("time limit not passed to the workers", "ingest.py", "pool.submit(extract_batch, batch, model, seconds)",
         "pool.submit(extract_batch, batch, model)", ("tests/test_ingest.py::test_the_time_limit_holds_in_every_worker",)),
     Bug("each statement committed alone", "store/__init__.py",
-        "            linking.link_statement(self.db, statement_id, person, s.quote, article.published, article.id)\n",
-        "            linking.link_statement(self.db, statement_id, person, s.quote, article.published, article.id)\n"
+        "            linking.link_statement(self.db, statement_id, person, s.quote, s.kind, article.published, article.id)\n",
+        "            linking.link_statement(self.db, statement_id, person, s.quote, s.kind, article.published, article.id)\n"
         "            self.db.execute(\"COMMIT\")\n            self.db.execute(\"BEGIN IMMEDIATE\")\n",
         ("tests/test_faults.py::test_killed_inside_a_batch_keeps_whole_articles_then_a_rerun_finishes",)),
     Bug("reprocess takes back no name uses", "store/linking.py", "SET uses = max(uses - 1, 0)", "SET uses = max(uses - 0, 0)",
@@ -66,7 +66,7 @@ BUGS = [
     Bug("an outlet's note never boilerplate", "link/copies.py", "BOILERPLATE_ISSUES = 3", "BOILERPLATE_ISSUES = 99",
         ("tests/test_link.py::test_an_outlets_note_is_neither_copy_evidence_nor_a_statement_in_any_order",)),
     Bug("a report joins only the first statement it matches", "link/statements.py",
-        "    for other in same[1:]:\n        index.absorb(merged, other)\n", "",
+        "    for other in ordered[1:]:\n        index.absorb(merged, other)\n", "",
         ("tests/test_link.py::test_a_report_that_matches_two_statements_joins_them_whatever_came_first",)),
     Bug("a person named by the name met first", "link/people.py",
         "    return min(names, key=lambda item: (-item[1], -len(item[0].split()), -len(item[0]), item[0]))[0]",
@@ -92,6 +92,20 @@ BUGS = [
         "return majority_gender(counts) or given", ("tests/test_aliases.py::test_aliases_gender_is_the_persons_across_the_store_and_later_ingests",)),
     Bug("every gender credited to the name table", "link/people.py", 'return "text" if gender in set(from_text) else "names"',
         'return "names"', ("tests/test_audit.py::test_the_audit_says_where_each_gender_came_from",)),
+    Bug("a dropped 'not' not named a negation", "link/variants.py", 'if any(w in NEGATIONS or w.endswith("n\'t") for w in folded):',
+        "if False:", ("tests/test_variants.py::test_a_dropped_not_is_altered_and_named_a_negation_change",)),
+    Bug("a cut quote counted as altered", "link/variants.py", 'return tag != "replace" and (', "return False and (",
+        ("tests/test_variants.py::test_a_contiguous_part_is_shortened",)),
+    Bug("a quotation with a word changed split off", "link/statements.py",
+        "    return max(len(one), len(other)) - kept <= REWORDED_CHANGES", "    return False",
+        ("tests/test_variants.py::test_a_quotation_with_a_word_changed_joins_only_near_in_time_and_for_a_known_speaker",)),
+    Bug("an unknown speaker's reports reworded into one statement", "link/statements.py", "    if person:\n", "    if True:\n",
+        ("tests/test_variants.py::test_an_indirect_report_joins_the_quotation_only_for_a_known_speaker",)),
+    Bug("a paraphrase linked at any distance in time", "store/linking.py", "if close_in_time(day, published)}", "if True}",
+        ("tests/test_variants.py::test_a_report_outside_the_window_or_with_other_content_is_not_a_paraphrase",)),
+    Bug("reports not classed again under a new first report", "store/linking.py",
+        "reshaped = wording_of(db, statement_id) != wording_of(db, first_id)", "reshaped = False",
+        ("tests/test_variants.py::test_classes_do_not_depend_on_the_order_reports_arrive_in",)),
 ]
 
 

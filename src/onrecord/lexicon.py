@@ -155,10 +155,11 @@ NEGATIONS = {"not", "no", "never", "nothing", "none", "nobody", "neither", "nor"
 NUMBER_WORDS = set("""
 zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
 seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
-billion trillion half third quarter dozen percent per cent first second
+billion trillion half third quarter dozen percent per cent
 """.split())
 DATE_WORDS = set("""
 january february march april may june july august september october november december monday tuesday
 wednesday thursday friday saturday sunday today tomorrow yesterday week month year spring summer autumn
-fall winter
+winter
 """.split())
+MONTHS_THAT_ARE_VERBS = {"may", "march"}  # a date only when capitalised

@@ -2,15 +2,17 @@
 
 A quote is compared on its normalised words (no case, punctuation or hyphens), with rapidfuzz: two
 wordings are the same quote when nearly equal, or when one, of at least four words, is found inside the
-other; and, word by word, when one of at least five words is found in the other with a few words
-changed (an altered quotation stays one statement, its changes shown by ``link.variants``). Wordings are
-candidates when they share a word 4-gram.
+other. Wordings are candidates when they share a word 4-gram.
 
-A reported wording (indirect, or a mixed quote) joins a statement when it is a paraphrase
-(``link.variants.paraphrase``) of one of its reports dated within a story's window of its own
-(``link.stories.STORY_DAYS``); candidates are the statements whose wordings share three of its content
-words. A statement is the connected group of its person's reports linked so, so it never depends on the
-order reports arrive in: a report that is the same quote as two statements joins them into one.
+A known speaker's report also joins a statement when it rewords one of its reports dated within a
+story's window of its own (``link.stories.STORY_DAYS``): a quotation with a word or two changed
+(``reworded``: an altered quotation stays one statement, its changes shown by ``link.variants``), or a
+reported wording (indirect, or a mixed quote) and a quotation that say the same thing
+(``link.variants.paraphrase``; candidates share three content words). An unknown speaker is not one
+person, so their reports are only ever joined by the first rule.
+
+A statement is the connected group of its person's reports linked so, so it never depends on the order
+reports arrive in: a report that is the same quote as two statements joins them into one.
 
 ``link_report`` is the one merging algorithm. It works on a ``StatementIndex``: the store keeps one in
 SQLite, the Spark job one in memory per person (``MemoryStatements``).
@@ -33,8 +35,8 @@ QUOTE_GRAM = 4  # words per quote gram
 SAME_QUOTE_RATIO = 90
 FRAGMENT_RATIO = 95
 FRAGMENT_MIN_WORDS = 4
-ALTERED_MIN_WORDS = 5  # the shorter wording's words, at least, for a few changed words to be the same quote
-ALTERED_SHARE = 0.8  # of the shorter wording's words found, in order, within a stretch of the other
+REWORDED_MIN_WORDS = 6  # words of each wording, at least, for a changed word to leave the same quote
+REWORDED_CHANGES = 2  # words, at most, of either wording that the other lacks
 
 
 def normalise_quote(quote: str) -> str:
@@ -58,9 +60,8 @@ def content_keys(norm: str, kind: str) -> list[int]:
 
 def paraphrase_lookup(norm: str, kind: str) -> list[int]:
     """The content keys of the wordings this one may paraphrase or be paraphrased by: reported ones for a
-    direct quote, any for a reported one."""
-    kinds = ["indirect"] if directness(kind) == "direct" else ["direct", "indirect"]
-    return [key for other in kinds for key in content_keys(norm, other)]
+    quotation, quotations for a reported one."""
+    return content_keys(norm, "indirect" if directness(kind) == "direct" else "direct")
 
 
 def same_quote(a: str, b: str) -> bool:
@@ -71,22 +72,23 @@ def same_quote(a: str, b: str) -> bool:
     shorter, longer = sorted((a, b), key=lambda text: (len(text), text))
     if fuzz.ratio(shorter, longer) >= SAME_QUOTE_RATIO:
         return True
-    if len(shorter.split()) >= FRAGMENT_MIN_WORDS and fuzz.partial_ratio(shorter, longer) >= FRAGMENT_RATIO:
-        return True
-    return few_words_changed(shorter.split(), longer.split())
+    return len(shorter.split()) >= FRAGMENT_MIN_WORDS and fuzz.partial_ratio(shorter, longer) >= FRAGMENT_RATIO
 
 
-def few_words_changed(shorter: list[str], longer: list[str]) -> bool:
-    """Of the shorter wording's words, ALTERED_SHARE are found in order in the other, within a stretch
-    hardly longer than it: a quotation with a word or two changed ('will' / 'will not', 'May' / 'June')."""
-    if len(shorter) < ALTERED_MIN_WORDS:
+def reworded(quote: str, kind: str, other: str, other_kind: str) -> bool:
+    """Two reports of one speaker, near in time, are one statement reworded: both quotations, of at least six
+    words, differing in at most two words of either ('will' / 'will not', 'May' / 'June'); or a reported
+    wording and a quotation that say the same thing (``link.variants.paraphrase``)."""
+    if directness(kind) == directness(other_kind) == "direct":
+        return words_changed(normalise_quote(quote).split(), normalise_quote(other).split())
+    return paraphrase(quote, kind, other, other_kind)
+
+
+def words_changed(one: list[str], other: list[str]) -> bool:
+    if min(len(one), len(other)) < REWORDED_MIN_WORDS:
         return False
-    blocks = [b for b in SequenceMatcher(None, shorter, longer, autojunk=False).get_matching_blocks() if b.size]
-    if not blocks:
-        return False
-    found = sum(b.size for b in blocks)
-    stretch = blocks[-1].b + blocks[-1].size - blocks[0].b
-    return found >= ALTERED_SHARE * len(shorter) and stretch <= len(shorter) + 2
+    kept = sum(block.size for block in SequenceMatcher(None, one, other, autojunk=False).get_matching_blocks())
+    return max(len(one), len(other)) - kept <= REWORDED_CHANGES
 
 
 def fullest(quotes: Iterable[str]) -> str:
@@ -114,10 +116,12 @@ def link_report(index: StatementIndex, person: int, quote: str, kind: str = "dir
     (0: unknown) belongs to, joined or started."""
     norm = normalise_quote(quote)
     grams = quote_grams(norm)
-    same = {m for m in index.candidates(person, grams) if any(same_quote(norm, w) for w in index.wordings(m))}
-    for m in index.candidates(person, paraphrase_lookup(norm, kind), PARAPHRASE_SHARED) - same:
-        if any(paraphrase(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day)):
-            same.add(m)
+    near = index.candidates(person, grams)
+    same = {m for m in near if any(same_quote(norm, w) for w in index.wordings(m))}
+    if person:
+        near |= index.candidates(person, paraphrase_lookup(norm, kind), PARAPHRASE_SHARED)
+        same |= {m for m in near - same
+                 if any(reworded(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day))}
     ordered = sorted(same)
     merged = ordered[0] if ordered else index.new_statement(person)
     for other in ordered[1:]:

@@ -26,7 +26,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from ..lexicon import DATE_WORDS, FUNCTION_WORDS, NEGATIONS, NUMBER_WORDS
+from ..lexicon import DATE_WORDS, FUNCTION_WORDS, MONTHS_THAT_ARE_VERBS, NEGATIONS, NUMBER_WORDS
 
 VARIANTS = ("same", "shortened", "extended", "altered", "paraphrased")
 CHANGES = ("negation", "number", "date", "name", "words")
@@ -82,12 +82,12 @@ def classify(quote: str, kind: str, reference: str, reference_kind: str) -> Vari
     opcodes = [op for op in aligned(was, said) if op[0] != "equal"]
     if not opcodes:
         return Variant("same")
-    edits = tuple(edit_of(was[i1:i2], said[j1:j2]) for _, i1, i2, j1, j2 in opcodes)
+    edits = tuple(edit_of(was, said, op) for op in opcodes)
     if directness(kind) == "reported" or directness(reference_kind) == "reported":
         return Variant("paraphrased", edits)
     inside = [op for op in opcodes if not at_edge(op, len(was), len(said))]
     if inside:
-        return Variant("altered", tuple(edit_of(was[i1:i2], said[j1:j2]) for _, i1, i2, j1, j2 in inside))
+        return Variant("altered", tuple(edit_of(was, said, op) for op in inside))
     dropped = any(tag == "delete" for tag, *_ in opcodes)
     added = any(tag == "insert" for tag, *_ in opcodes)
     if dropped and added:  # a window shifted along the statement: shorter or longer overall
@@ -97,14 +97,35 @@ def classify(quote: str, kind: str, reference: str, reference_kind: str) -> Vari
 
 def aligned(was: list[str], said: list[str]) -> list[tuple[str, int, int, int, int]]:
     """difflib's opcodes over the folded words, with a replacement that only spells the same letters
-    apart or together ('U.S.' / 'US', 'Jong-un' / 'Jong un') counted as equal."""
+    apart or together ('U.S.' / 'US', 'Jong-un' / 'Jong un') counted as equal, and a replacement at either
+    end that is much longer on one side split into the words replaced and a cut."""
     matcher = SequenceMatcher(None, [fold(w) for w in was], [fold(w) for w in said], autojunk=False)
     opcodes = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace" and letters(was[i1:i2]) == letters(said[j1:j2]):
             tag = "equal"
-        opcodes.append((tag, i1, i2, j1, j2))
+        opcodes += cut_apart((tag, i1, i2, j1, j2), len(was), len(said))
     return opcodes
+
+
+CUT_AFTER = 3  # words more on one side of a replacement at an end that make the rest a cut, not an edit
+
+
+def cut_apart(opcode: tuple[str, int, int, int, int], was_length: int, said_length: int) -> list[tuple[str, int, int, int, int]]:
+    """'laws. But we are not ready' / 'law.' at the end: 'laws' replaced by 'law', the rest cut."""
+    tag, i1, i2, j1, j2 = opcode
+    extra_was, extra_said = (i2 - i1) - (j2 - j1), (j2 - j1) - (i2 - i1)
+    if tag != "replace" or max(extra_was, extra_said) < CUT_AFTER:
+        return [opcode]
+    if i2 == was_length and j2 == said_length:  # at the end: replace the first words, cut the rest
+        if extra_was > 0:
+            return [("replace", i1, i2 - extra_was, j1, j2), ("delete", i2 - extra_was, i2, j2, j2)]
+        return [("replace", i1, i2, j1, j2 - extra_said), ("insert", i2, i2, j2 - extra_said, j2)]
+    if i1 == j1 == 0:  # at the start: cut the first words, replace the rest
+        if extra_was > 0:
+            return [("delete", 0, extra_was, 0, 0), ("replace", extra_was, i2, 0, j2)]
+        return [("insert", 0, 0, 0, extra_said), ("replace", 0, i2, extra_said, j2)]
+    return [opcode]
 
 
 def at_edge(opcode: tuple[str, int, int, int, int], was_length: int, said_length: int) -> bool:
@@ -117,20 +138,28 @@ def letters(words: list[str]) -> str:
     return re.sub(r"\W|_", "", "".join(fold(w) for w in words))
 
 
-def edit_of(was: list[str], now: list[str]) -> Edit:
-    return Edit(" ".join(was), " ".join(now), change_of(was + now))
+def edit_of(was: list[str], said: list[str], opcode: tuple[str, int, int, int, int]) -> Edit:
+    _, i1, i2, j1, j2 = opcode
+    changed = [(w, starts_sentence(was, i)) for i, w in enumerate(was) if i1 <= i < i2]
+    changed += [(w, starts_sentence(said, j)) for j, w in enumerate(said) if j1 <= j < j2]
+    return Edit(" ".join(was[i1:i2]), " ".join(said[j1:j2]), change_of(changed))
 
 
-def change_of(words: list[str]) -> str:
-    """The most telling kind of word among those changed: a negation, a number, a date, a name, else words."""
-    folded = [fold(w) for w in words]
+def starts_sentence(words: list[str], at: int) -> bool:
+    return at == 0 or words[at - 1].endswith(".")
+
+
+def change_of(words: list[tuple[str, bool]]) -> str:
+    """The most telling kind of word among those changed (each with whether it starts a sentence): a
+    negation, a number, a date, a name (a capitalised word inside a sentence), else words."""
+    folded = [fold(w) for w, _ in words]
     if any(w in NEGATIONS or w.endswith("n't") for w in folded):
         return "negation"
     if any(any(c.isdigit() for c in w) or w in NUMBER_WORDS for w in folded):
         return "number"
-    if any(w in DATE_WORDS for w in folded):
+    if any(fold(w) in DATE_WORDS and (fold(w) not in MONTHS_THAT_ARE_VERBS or w[:1].isupper()) for w, _ in words):
         return "date"
-    if any(w[:1].isupper() for w in words):
+    if any(w[:1].isupper() and not initial and fold(w) not in FUNCTION_WORDS and fold(w) != "i" for w, initial in words):
         return "name"
     return "words"
 
@@ -147,19 +176,23 @@ def content_words(quote: str) -> set[str]:
     return found
 
 
-PARAPHRASE_SHARED = 3  # content words two wordings share, at least...
-PARAPHRASE_SHARE = 0.6  # ...and this share of the content words of the one with fewer
+PARAPHRASE_SHARED = 3  # content words two wordings share, at least;
+PARAPHRASE_SHARE = 0.6  # the share of the content words of the one with fewer they are, at least;
+PARAPHRASE_DICE = 0.5  # and of both: 2 * shared / (one's + other's), at least
 
 
 def paraphrase(quote: str, kind: str, other: str, other_kind: str) -> bool:
-    """A reported wording and another of the same person say the same thing: they share at least three
-    content words, which are at least 60 % of the content words of the one with fewer. (Both quoted
-    directly, they are compared as quotations instead, by ``link.statements.same_quote``.)"""
-    if directness(kind) == "direct" and directness(other_kind) == "direct":
+    """A reported wording (indirect, or a mixed quote) and a quotation say the same thing: they share at least
+    three content words, which are at least 60 % of the content words of the one with fewer, and the two
+    have not many more besides (Dice 0.5: a three-word fragment never matches a long quotation that merely
+    holds its words). Two reported wordings are never linked to each other directly: each is linked to the
+    quotation it reports, which keeps paraphrases from chaining."""
+    if directness(kind) == directness(other_kind):
         return False
     mine, theirs = content_words(quote), content_words(other)
     shared = len(mine & theirs)
-    return shared >= PARAPHRASE_SHARED and shared >= PARAPHRASE_SHARE * min(len(mine), len(theirs))
+    return (shared >= PARAPHRASE_SHARED and shared >= PARAPHRASE_SHARE * min(len(mine), len(theirs))
+            and 2 * shared >= PARAPHRASE_DICE * (len(mine) + len(theirs)))
 
 
 @dataclass(frozen=True)
@@ -176,10 +209,27 @@ def fullest_wording(reports: list[Wording], fullest_quote: str) -> Wording:
     return Wording(fullest_quote, min((r.kind for r in reports if r.quote == fullest_quote), default="direct"))
 
 
+def report_variants(report: Wording, first: Wording, fullest: Wording) -> tuple[Variant, Variant]:
+    """A report classed against its statement's first report and against its fullest wording. A quotation
+    that shares less than half its words with the first (another part of a long statement) is not an
+    alteration of it: it is classed against the fullest wording both times."""
+    against_fullest = classify(report.quote, report.kind, fullest.quote, fullest.kind)
+    against_first = classify(report.quote, report.kind, first.quote, first.kind)
+    if against_first.variant == "altered" and not overlapping(report.quote, first.quote):
+        return against_fullest, against_fullest
+    return against_first, against_fullest
+
+
+def overlapping(quote: str, reference: str) -> bool:
+    """Half the words of the shorter of two wordings, at least, are aligned with the other's."""
+    said, was = tokens(quote), tokens(reference)
+    kept = sum(i2 - i1 for tag, i1, i2, _, _ in aligned(was, said) if tag == "equal")
+    return 2 * kept >= min(len(said), len(was))
+
+
 def statement_variants(reports: list[Wording], first: Wording, fullest: Wording) -> list[tuple[Variant, Variant]]:
     """Each report of one statement classed against its first report and against its fullest wording."""
-    return [(classify(r.quote, r.kind, first.quote, first.kind), classify(r.quote, r.kind, fullest.quote, fullest.kind))
-            for r in reports]
+    return [report_variants(report, first, fullest) for report in reports]
 
 
 def repeated(first_day: str, day: str) -> bool:

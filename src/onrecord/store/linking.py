@@ -283,11 +283,10 @@ def note_variant(db: sqlite3.Connection, merged: int, statement_id: int, reshape
     if reshaped or first_id is None:
         class_reports(db, merged)
         return
-    first, (fullest, fullest_kind) = wording_of(db, first_id), db.execute(
-        "SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone()
-    quote, kind = wording_of(db, statement_id)
-    write_variants(db, [(statement_id, variant_rules.classify(quote, kind, *first),
-                         variant_rules.classify(quote, kind, fullest, fullest_kind))])
+    fullest = db.execute("SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone()
+    classed = variant_rules.report_variants(variant_rules.Wording(*wording_of(db, statement_id)),
+                                            variant_rules.Wording(*wording_of(db, first_id)), variant_rules.Wording(*fullest))
+    write_variants(db, [(statement_id, *classed)])
 
 
 def class_reports(db: sqlite3.Connection, merged: int) -> None:
