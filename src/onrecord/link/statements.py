@@ -1,7 +1,7 @@
 """One statement per quote: the reports of one person's quote, across articles, are one statement.
 
 A quote is compared on its normalised words (no case, punctuation or hyphens), with rapidfuzz: two
-wordings are the same quote when nearly equal, or when one, of at least four words, is found inside the
+wordings are the same quote when nearly equal, or when one, of at least six words, is found inside the
 other. Wordings are candidates when they share a word 4-gram.
 
 A known speaker's report also joins a statement when it rewords one of its reports dated within a
@@ -34,7 +34,7 @@ from .variants import PARAPHRASE_SHARED, content_words, directness, paraphrase
 QUOTE_GRAM = 4  # words per quote gram
 SAME_QUOTE_RATIO = 90
 FRAGMENT_RATIO = 95
-FRAGMENT_MIN_WORDS = 4
+FRAGMENT_MIN_WORDS = 6  # fewer words are a stock phrase ('we are going to win'), said on many occasions
 REWORDED_MIN_WORDS = 6  # words of each wording, at least, for a changed word to leave the same quote
 REWORDED_CHANGES = 2  # words, at most, of either wording that the other lacks
 
@@ -91,9 +91,10 @@ def words_changed(one: list[str], other: list[str]) -> bool:
     return max(len(one), len(other)) - kept <= REWORDED_CHANGES
 
 
-def fullest(quotes: Iterable[str]) -> str:
-    """The wording a statement is shown in: the longest, the same whichever report came first."""
-    return min(quotes, key=lambda quote: (-len(normalise_quote(quote)), quote))
+def fullest(wordings: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """The wording (quote, kind) a statement is shown in: a quotation rather than a reported wording, the
+    longest, the same whichever report came first."""
+    return min(wordings, key=lambda w: (directness(w[1]) != "direct", -len(normalise_quote(w[0])), w[0], w[1]))
 
 
 class StatementIndex(Protocol):
@@ -149,7 +150,7 @@ class MemoryStatements:
     def __init__(self) -> None:
         self.by_key: dict[tuple[int, int], set[int]] = {}
         self.norms: dict[int, set[str]] = {}
-        self.quotes: dict[int, str] = {}
+        self.shown: dict[int, tuple[str, str]] = {}  # the fullest wording and its kind
         self.reports: dict[int, list[tuple[str, str, str]]] = {}
         self.joined: dict[int, int] = {}
 
@@ -166,7 +167,7 @@ class MemoryStatements:
         return {m for m, count in shared.items() if count >= least}
 
     def wordings(self, merged: int) -> list[str]:
-        return [normalise_quote(self.quotes[merged]), *sorted(self.norms[merged])]
+        return [normalise_quote(self.shown[merged][0]), *sorted(self.norms[merged])]
 
     def reports_within(self, merged: int, day: str) -> list[tuple[str, str]]:
         return sorted({(quote, kind) for quote, kind, other in self.reports[merged] if close_in_time(day, other)})
@@ -179,7 +180,7 @@ class MemoryStatements:
 
     def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
         self.norms[merged].add(norm)
-        self.quotes[merged] = fullest([quote, self.quotes.get(merged, quote)])
+        self.shown[merged] = fullest([(quote, kind), self.shown.get(merged, (quote, kind))])
         for key in wording_keys(norm, kind):
             self.by_key.setdefault((person, key), set()).add(merged)
 
@@ -189,7 +190,7 @@ class MemoryStatements:
     def absorb(self, merged: int, other: int) -> None:
         self.norms[merged] |= self.norms.pop(other)
         self.reports[merged] += self.reports.pop(other)
-        self.quotes[merged] = fullest([self.quotes[merged], self.quotes.pop(other)])
+        self.shown[merged] = fullest([self.shown[merged], self.shown.pop(other)])
         self.joined[other] = merged
 
 
@@ -201,4 +202,4 @@ def merge_reports(reports: list[tuple[str, str, str]] | list[str], person: int =
               for report in reports]
     roots = [index.find(m) for m in joined]
     numbers = {root: n for n, root in enumerate(dict.fromkeys(roots))}
-    return [(numbers[root], index.quotes[root]) for root in roots]
+    return [(numbers[root], index.shown[root][0]) for root in roots]

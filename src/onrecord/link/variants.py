@@ -159,7 +159,7 @@ def change_of(words: list[tuple[str, bool]]) -> str:
         return "number"
     if any(fold(w) in DATE_WORDS and (fold(w) not in MONTHS_THAT_ARE_VERBS or w[:1].isupper()) for w, _ in words):
         return "date"
-    if any(w[:1].isupper() and not initial and fold(w) not in FUNCTION_WORDS and fold(w) != "i" for w, initial in words):
+    if any(w[:1].isupper() and not initial and is_content(w) and fold(w).split("'")[0] != "i" for w, initial in words):
         return "name"
     return "words"
 
@@ -204,8 +204,8 @@ class Wording:
 
 
 def fullest_wording(reports: list[Wording], fullest_quote: str) -> Wording:
-    """The fullest wording as a Wording: its kind is the first of the kinds it was reported with ('direct'
-    first), so every process picks the same."""
+    """The fullest wording (``link.statements.fullest``) as a Wording: its kind is the first of the kinds
+    it was reported with ('direct' first), as the fullest wording is chosen."""
     return Wording(fullest_quote, min((r.kind for r in reports if r.quote == fullest_quote), default="direct"))
 
 
@@ -221,10 +221,14 @@ def report_variants(report: Wording, first: Wording, fullest: Wording) -> tuple[
 
 
 def overlapping(quote: str, reference: str) -> bool:
-    """Half the words of the shorter of two wordings, at least, are aligned with the other's."""
+    """Half the content words of the shorter of two wordings, at least, are aligned with the other's."""
     said, was = tokens(quote), tokens(reference)
-    kept = sum(i2 - i1 for tag, i1, i2, _, _ in aligned(was, said) if tag == "equal")
-    return 2 * kept >= min(len(said), len(was))
+    kept = sum(is_content(w) for tag, i1, i2, _, _ in aligned(was, said) if tag == "equal" for w in was[i1:i2])
+    return 2 * kept >= min(sum(map(is_content, said)), sum(map(is_content, was)))
+
+
+def is_content(token: str) -> bool:
+    return fold(token).replace("'", "") not in FUNCTION_WORDS
 
 
 def statement_variants(reports: list[Wording], first: Wording, fullest: Wording) -> list[tuple[Variant, Variant]]:

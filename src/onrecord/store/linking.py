@@ -239,12 +239,10 @@ class SqlStatements:
 
     def show_fullest(self, merged: int, wordings: list[tuple[str, str]]) -> None:
         current = tuple(self.db.execute("SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone())
-        known = [w for w in [current, *wordings] if w[0]]
-        best = statement_rules.fullest(quote for quote, _ in known)
-        best_kind = min((kind for quote, kind in known if quote == best and kind), default=None)  # None: not yet met
-        if (best, best_kind) != current:
+        best = statement_rules.fullest(w for w in [current, *wordings] if w[0] and w[1])
+        if best != current:
             self.db.execute("UPDATE merged_statements SET quote = ?, norm = ?, fullest_kind = ? WHERE id = ?",
-                            (best, normalise_quote(best), best_kind, merged))
+                            (best[0], normalise_quote(best[0]), best[1], merged))
             self.reshaped = True
 
     def absorb(self, merged: int, other: int) -> None:
