@@ -1,8 +1,8 @@
 """A real headless Chromium, driven by Playwright, through the pages of ``onrecord serve``.
 
 The set-up installs Debian's chromium when it is missing (it needs root and apt) and skips, saying
-why, only where that cannot be done. Screenshots of the home, person and article pages are saved
-under docs/screenshots/ for the README.
+why, only where that cannot be done. Screenshots of the home, search, person, article, audit and
+statement pages are saved under docs/screenshots/ for the README.
 """
 
 import json
@@ -226,5 +226,36 @@ def test_the_audit_page_from_the_menu_then_by_month_then_its_csv(newsroom_site, 
     assert "since=&" in page.url
     months = page.locator("table.audit tr td:first-child").all_inner_texts()
     assert months == ["2024-03", "2024-05", "undated", "total"]
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture(scope="module")
+def variants_site(tmp_path_factory, site):
+    from test_variants import WIRE, store_reports
+
+    db = tmp_path_factory.mktemp("variants") / "variants.db"
+    store_reports(db, WIRE)
+    with running_server(db) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_altered_quotes_from_the_menu_then_the_statement_with_its_wordings_marked(variants_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(variants_site + "/")
+    page.click("header nav a:text('Altered quotes')")
+    page.wait_for_url("**/altered")
+    rows = page.locator("ul.altered li.statement")
+    assert rows.count() == 1 and "2 altered reports · 7 articles in all" in rows.first.inner_text()
+    assert rows.first.locator("ul.edits li").all_inner_texts() == ["twice → three times number", "not negation"]
+    rows.first.locator("a", has_text="every wording").click()
+    page.wait_for_url("**/statement/**")
+    dropped, changed = page.locator("li.wording del.negation", has_text="not"), page.locator("li.wording ins.number")
+    assert dropped.is_visible() and changed.is_visible() and changed.inner_text() == "three times"
+    assert "line-through" in dropped.evaluate("d => getComputedStyle(d).textDecorationLine")
+    assert page.locator("li.wording .origin").inner_text() == "first"
+    assert page.locator("svg.carried circle.origin").count() == 1
+    assert page.locator("svg.carried text.again").text_content() == "said again 2024-07-20 (first 2024-03-01)"
+    page.screenshot(path=SCREENSHOTS / "variants.png", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from .link.variants import aligned, at_edge, tokens
+from .link.variants import CHANGES, aligned, at_edge, tokens
 
 
 @dataclass
@@ -63,3 +63,28 @@ def word_diff(reference: str, quote: str) -> list[tuple[str, str]]:
         if j2 > j1:
             pieces.append(("insert", " ".join(said[j1:j2])))
     return pieces
+
+
+def marked_diff(reference: str, quote: str, edits: list[dict]) -> list[dict]:
+    """``word_diff`` as pieces for a page, each deleted or inserted piece with the kind of change its edit is
+    ('negation', 'number', ...) when the report's edits name it."""
+    changes = {**{("delete", e["was"]): e["change"] for e in edits}, **{("insert", e["now"]): e["change"] for e in edits}}
+    return [{"tag": tag, "text": text, "change": changes.get((tag, text))} for tag, text in word_diff(reference, quote)]
+
+
+def wordings(reports: list[dict]) -> list[dict]:
+    """Each distinct wording of a statement once (its reports with the same quote and kind), first reported first,
+    aligned against the wording of the report the others are classed against (the one marked ``reference``)."""
+    reference = next((r for r in reports if r["reference"]), None)
+    grouped: dict[tuple[str, str], dict] = {}
+    for report in reports:
+        wording = grouped.setdefault((report["quote"], report["kind"]), {
+            "quote": report["quote"], "kind": report["kind"], "variant": report["variant"], "edits": report["edits"],
+            "reference": False, "reports": []})
+        wording["reference"] = wording["reference"] or bool(report["reference"])
+        wording["reports"].append(report)
+    for wording in grouped.values():
+        wording["pieces"] = marked_diff(reference["quote"] if reference else wording["quote"], wording["quote"], wording["edits"])
+        changed = {e["change"] for e in wording["edits"]} if wording["variant"] == "altered" else set()
+        wording["changes"] = [change for change in CHANGES if change in changed]  # the most telling first
+    return list(grouped.values())

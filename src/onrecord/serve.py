@@ -17,6 +17,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated
@@ -30,9 +31,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .display import segments
+from .display import segments, wordings
 from .errors import BadRequest, NotFound, OnRecordError
 from .export import csv_row
+from .link.stories import report_day
+from .link.variants import REPEAT_DAYS, repeated, stored_edits
 from .store import QuoteFilter, Store
 from .errors import InvalidSearch
 from .store.audit import GENDERS, GROUPINGS, audit_fields
@@ -288,6 +291,12 @@ def audit_form(q: str | None = param("q"), outlet: str | None = param("outlet"),
     return read_form(q=q, outlet=outlet, since=since, until=until, by=by)
 
 
+def altered_form(q: str | None = param("q"), speaker: str | None = param("speaker"), since: str | None = param("since"),
+                 until: str | None = param("until"), page: str | None = param("page"),
+                 per_page: str | None = param("per_page")) -> Form:
+    return read_form(q=q, speaker=speaker, since=since, until=until, page=page, per_page=per_page)
+
+
 def pages_form(page: str | None = param("page"), per_page: str | None = param("per_page")) -> Form:
     return read_form(page=page, per_page=per_page)
 
@@ -297,6 +306,7 @@ PersonForm = Annotated[Form, Depends(person_form)]
 ListForm = Annotated[Form, Depends(list_form)]
 PagesForm = Annotated[Form, Depends(pages_form)]
 AuditForm = Annotated[Form, Depends(audit_form)]
+AlteredForm = Annotated[Form, Depends(altered_form)]
 
 
 @dataclass
@@ -355,6 +365,7 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
 
     templates.env.filters["http_url"] = http_url
     templates.env.globals["kinds"] = list(KINDS)
+    templates.env.globals["repeat_days"] = REPEAT_DAYS
 
     def page(request: Request, name: str, status_code: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
         context = {"root": request.scope.get("root_path", "").rstrip("/"), "form": read_form(), **context}
@@ -436,16 +447,34 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
                                          offset=(form.page - 1) * per_page, newest_first=True)
         return {"person": dict(found), "timeline": [dict(r) for r in s.timeline(person_id)],
                 "outlets": [dict(r) for r in s.person_outlets(person_id)],
-                "statements": paged(statements, form.page, per_page)}
+                "statements": paged(statements, form.page, per_page), "repeats": s.repeats(person_id)}
 
     def statement(s: Store, merged_id: int) -> dict:
         reports = [dict(r) for r in s.reports(merged_id)]
+        first_day = min((day for r in reports if (day := report_day(r["published"]))), default="")
         for report, label in zip(reports, first_labels([r["published"] for r in reports])):
+            report["reference"] = bool(report["first"])  # the report the others are classed against
             report["first"], report["earliest_dated"] = label == "first", label is not None
             report["label"] = label
+            report["edits"] = stored_edits(report["edits"])
+            report["repeat"] = repeated(first_day, report_day(report["published"]))
         context = s.sentences_around(reports[:1])[0] if reports else None
         return {"statement": dict(s.merged_statement(merged_id)), "context": context, "reports": reports,
-                "first_known": any(r["first"] for r in reports)}
+                "first_known": any(r["first"] for r in reports), "first_day": first_day or None,
+                "wordings": wordings(reports)}
+
+    def altered(s: Store, form: Form, per_page: int) -> Page:
+        """Statements with a report that altered the first report's words, newest first, each with how many
+        reports altered it and the edits they made (each once)."""
+        rows = s.merged_statements(speaker=form.get("speaker"), search=form.get("q"), since=form.get("since"),
+                                   until=form.get("until"), altered=True, newest_first=True, limit=per_page + 1,
+                                   offset=(form.page - 1) * per_page)
+        found = paged(rows, form.page, per_page)
+        edits = s.altered_edits([item["id"] for item in found.items])
+        for item in found.items:
+            item["altered"] = len(edits[item["id"]])
+            item["edits"] = distinct_edits(stored_edits(text) for text in edits[item["id"]])
+        return found
 
     def article(s: Store, article_id: str) -> dict:
         found = s.article(article_id)
@@ -495,6 +524,13 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
     @app.get("/api/merged/{merged_id}")
     def api_statement(s: Opened, merged_id: RowId) -> dict:
         return statement(s, merged_id)
+
+    @app.get("/api/altered")
+    def api_altered(request: Request, s: Opened, form: AlteredForm) -> Page:
+        """Statements with a report that altered the first report's words (a number, a 'not', a name...), newest first."""
+        if form.wrong:
+            return refused(request, form)
+        return altered(s, form, form.number("per_page", PER_PAGE))
 
     @app.get("/api/articles/{article_id}")
     def api_article(s: Opened, article_id: ArticleId) -> dict:
@@ -569,7 +605,14 @@ def create_app(db: str, root_path: str = "") -> FastAPI:
 
     @app.get("/statement/{merged_id}", response_class=HTMLResponse, include_in_schema=False)
     def statement_page(request: Request, s: Opened, merged_id: RowId):
-        return page(request, "statement.html", **statement(s, merged_id))
+        data = statement(s, merged_id)
+        return page(request, "statement.html", **data, carried=reports_timeline(data["reports"], data["first_day"]))
+
+    @app.get("/altered", response_class=HTMLResponse, include_in_schema=False)
+    def altered_page(request: Request, s: Opened, form: AlteredForm):
+        if form.wrong:
+            return refused(request, form, "altered.html", statements=None)
+        return page(request, "altered.html", statements=altered(s, form, form.number("per_page", PER_PAGE)), form=form)
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, s: Opened, article_id: ArticleId):
@@ -621,6 +664,41 @@ def timeline_chart(months: list[dict], person_id: int, width: int = 640, height:
              "link": f"/person/{person_id}?" + urlencode({"since": m["month"], "until": m["month"]})}
             for i, m in enumerate(months)]
     return {"bars": bars, "width": width, "height": height, "first": months[0]["month"], "last": months[-1]["month"]}
+
+
+def distinct_edits(edit_lists) -> list[dict]:
+    """The edits of several reports, each once, in the order first made."""
+    seen: dict[tuple, dict] = {}
+    for edits in edit_lists:
+        for edit in edits:
+            seen.setdefault((edit["was"], edit["now"], edit["change"]), edit)
+    return list(seen.values())
+
+
+def reports_timeline(reports: list[dict], first_day: str | None, width: int = 640, row: int = 24, label: int = 150,
+                     pad: int = 16) -> dict:
+    """Marks for an SVG chart of when each outlet carried a statement: a row per outlet (first to carry it first),
+    a mark per dated report placed by its day, the first report's and each repeat's marked (drawn by the template;
+    every value a number or text escaped there). Undated reports cannot be placed: they are counted."""
+    dated = [(r, day) for r in reports if (day := report_day(r["published"]))]
+    if not dated:
+        return {"marks": [], "outlets": [], "undated": len(reports), "width": width, "height": row}
+    outlets = list(dict.fromkeys(outlet_shown(r) for r, _ in dated))
+    days = [date.fromisoformat(day).toordinal() for _, day in dated]
+    earliest, span, room = min(days), max(max(days) - min(days), 1), width - label - 2 * pad
+    marks = []
+    for (report, day), ordinal in zip(dated, days):
+        x = round(label + pad + (ordinal - earliest) / span * room, 1)
+        marks.append({"x": x, "y": outlets.index(outlet_shown(report)) * row + row / 2, "day": day, "outlet": outlet_shown(report),
+                      "article_id": report["article_id"], "reference": report["reference"], "repeat": report["repeat"],
+                      "anchor": "end" if x > label + pad + room / 2 else "start"})  # its label kept inside the chart
+    return {"marks": marks, "outlets": [{"name": name, "y": i * row + row / 2} for i, name in enumerate(outlets)],
+            "undated": len(reports) - len(dated), "width": width, "height": len(outlets) * row + 20, "label": label,
+            "first": min(day for _, day in dated), "last": max(day for _, day in dated), "first_day": first_day}
+
+
+def outlet_shown(report: dict) -> str:
+    return report["outlet"] or "unknown outlet"
 
 
 def audit_csv(rows: list[dict], fields: list[str]) -> str:

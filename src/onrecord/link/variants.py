@@ -59,6 +59,11 @@ class Variant:
         return json.dumps([asdict(edit) for edit in self.edits], ensure_ascii=False) if self.edits else None
 
 
+def stored_edits(text: str | None) -> list[dict]:
+    """The edits as ``Variant.edits_json`` stored them: a list of {was, now, change}, empty when there are none."""
+    return json.loads(text) if text else []
+
+
 def tokens(quote: str) -> list[str]:
     """The words of a quote as written ('U.S.', "don't", 'Jong-un' each one word)."""
     return WORD.findall(quote)

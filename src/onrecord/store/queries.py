@@ -373,6 +373,17 @@ class Queries:
                 found.append({"id": merged, "quote": quotes[merged], "first": dated[0], "again": again})
         return sorted(found, key=lambda r: (r["again"][-1], r["id"]), reverse=True)
 
+    def altered_edits(self, merged_ids: list[int]) -> dict[int, list[str | None]]:
+        """Per statement, the edits (JSON, as stored) of each of its reports that altered the first report's words."""
+        found: dict[int, list[str | None]] = {merged: [] for merged in merged_ids}
+        if not merged_ids:
+            return found
+        marks = ",".join("?" * len(merged_ids))
+        for merged, edits in self.db.execute(f"SELECT merged_id, edits FROM statements WHERE variant = 'altered'"
+                                             f" AND merged_id IN ({marks}) ORDER BY merged_id, id", merged_ids):
+            found[merged].append(edits)
+        return found
+
     def story(self, story_id: str) -> tuple[sqlite3.Row, list[sqlite3.Row]]:
         summary = self.found(self.db.execute(STORIES.format(where=" WHERE a.story = ?"), (story_id, 1)).fetchone(),
                              "story", story_id)
