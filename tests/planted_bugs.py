@@ -92,6 +92,9 @@ BUGS = [
         "return majority_gender(counts) or given", ("tests/test_aliases.py::test_aliases_gender_is_the_persons_across_the_store_and_later_ingests",)),
     Bug("every gender credited to the name table", "link/people.py", 'return "text" if gender in set(from_text) else "names"',
         'return "names"', ("tests/test_audit.py::test_the_audit_says_where_each_gender_came_from",)),
+    Bug("variants --altered lists every varied statement", "store/queries.py", """"= 'altered'" if altered else""",
+        """"!= 'same'" if altered else""",
+        ("tests/test_variants_cli.py::test_altered_keeps_only_statements_with_an_altered_report",)),
 ]
 
 
