@@ -22,7 +22,7 @@ import pytest
 from conftest import run_cli
 
 from onrecord.cli import build_parser, countable_inputs
-from onrecord.export import SCHEMAS, STORE_SCHEMAS
+from onrecord.export import DERIVED_SCHEMAS, SCHEMAS, STORE_SCHEMAS
 
 pytestmark = pytest.mark.processes  # starts onrecord in other processes
 
@@ -93,7 +93,7 @@ def test_speaker_unknown_means_no_speaker_and_says_so(store):
     assert rows(store, "statements", "--no-speaker", "--limit", "1") == merged[:1]
 
 
-@pytest.mark.parametrize("command", ["quotes", "statements"])
+@pytest.mark.parametrize("command", ["quotes", "statements", "variants"])
 def test_no_speaker_with_a_name_is_one_line(store, command):
     result = run_cli(command, "--no-speaker", "--speaker", "Ana Ruiz", "--db", store)
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--no-speaker" in result.stderr
@@ -218,7 +218,7 @@ def test_help_texts_say_what_the_commands_read_and_write():
         assert words in extract
     assert "UTF-8" not in extract
     export = " ".join(run_cli("export", "--help").stdout.split())
-    for table in [*SCHEMAS, *STORE_SCHEMAS]:
+    for table in [*SCHEMAS, *STORE_SCHEMAS, *DERIVED_SCHEMAS]:
         assert re.search(rf"\b{table}\b", export), table
     serve = " ".join(run_cli("serve", "--help").stdout.split())
     assert "--root-path" in serve and "reverse proxy" in serve

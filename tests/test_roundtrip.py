@@ -16,7 +16,7 @@ from test_read import sample_pages, write_warc
 
 RECORDS = 20
 TABLES = {"articles", "statements", "merged_statements", "people", "article_people", "inputs", "person_names",
-          "person_roles", "person_keys", "people_apart", "copy_pairs"}
+          "person_roles", "person_keys", "people_apart", "copy_pairs", "reports"}
 ALIASES = """\
 - name: British Airways
   aliases: [BA]

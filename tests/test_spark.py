@@ -96,6 +96,26 @@ def comparable(folder) -> dict[str, set]:
     }
 
 
+def named_reports(folder) -> set:
+    """The reports table with each report named by its statement's article and offset, and each merged statement
+    by its first report, as ``comparable`` names them."""
+    statements = tables(folder)["statements"]
+    where = {s["id"]: (s["article_id"], s["start"]) for s in statements}
+    first_report: dict = {}
+    for s in statements:
+        first_report[s["merged_id"]] = min(first_report.get(s["merged_id"], where[s["id"]]), where[s["id"]])
+    path = folder / "reports.parquet"
+    rows = pq.read_table(path if path.exists() else folder / "reports").to_pylist()
+    return {(first_report[r["statement_id"]], where[r["report_id"]], r["article_id"], r["variant"], r["edits"],
+             r["fullest_variant"], r["first"]) for r in rows}
+
+
+def test_the_reports_table_equals_ingest(runs):
+    sparked, ingested = named_reports(runs["spark"]), named_reports(runs["ingest"])
+    assert sparked == ingested, (sorted(sparked - ingested)[:3], sorted(ingested - sparked)[:3])
+    assert len(ingested) >= 2000 and sum(row[-1] for row in ingested) >= 1500  # a first report per merged statement
+
+
 def test_the_job_counts_what_it_read(runs):
     assert f"read {runs['articles']}, failed 0, articles {runs['articles']}" in runs["stdout"]
 

@@ -144,12 +144,13 @@ def article(text: str, published: str | None, outlet: str) -> Article:
     return Article(text, source=f"test:{article_id(text)}", id=article_id(text), published=published, outlet=outlet)
 
 
-def reports_of(quote: str, kind: str, published: str | None, outlet: str) -> tuple[Article, Statement]:
-    text = f"Ferry news from {outlet}\n\nIslanders met on {published}. “{quote},” {SPEAKER} said." if kind == "direct" \
-        else f"Ferry news from {outlet}\n\nIslanders met on {published}. {SPEAKER} said {quote}."
+def reports_of(quote: str, kind: str, published: str | None, outlet: str,
+               speaker: str = SPEAKER) -> tuple[Article, Statement]:
+    text = f"Ferry news from {outlet}\n\nIslanders met on {published}. “{quote},” {speaker} said." if kind == "direct" \
+        else f"Ferry news from {outlet}\n\nIslanders met on {published}. {speaker} said {quote}."
     item = article(text, published, outlet)
     start = text.index(quote)
-    return item, Statement(quote, start, start + len(quote), kind, "said", SPEAKER, "person", SPEAKER, 0.9, item.source)
+    return item, Statement(quote, start, start + len(quote), kind, "said", speaker, "person", speaker, 0.9, item.source)
 
 
 WIRE = [  # the same statement as outlets carried it over a week, and a repeat months later
@@ -165,10 +166,10 @@ WIRE = [  # the same statement as outlets carried it over a week, and a repeat m
 CLASSES = ["same", "altered", "altered", "shortened", "same", "paraphrased", "same"]
 
 
-def store_reports(path, reports) -> None:
+def store_reports(path, reports, speaker: str = SPEAKER) -> None:
     with Store(path) as store, store.transaction():
         for quote, kind, published, outlet in reports:
-            item, statement = reports_of(quote, kind, published, outlet)
+            item, statement = reports_of(quote, kind, published, outlet, speaker)
             store.add(item, [statement])
 
 

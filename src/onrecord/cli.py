@@ -28,11 +28,13 @@ from . import evaluate as scoring
 from .aliases import load_aliases, load_outlets
 from .errors import InputError, OnRecordError
 from .export import FORMATS as EXPORT_FORMATS
-from .export import SCHEMAS, STORE_SCHEMAS
+from .export import DERIVED_SCHEMAS, SCHEMAS, STORE_SCHEMAS
 from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
-from .display import segments
+from .display import segments, word_diff
+from .link.stories import report_day
+from .link.variants import repeated
 from .model import Article, Statement
 from .store import QuoteFilter, Store
 from .store.audit import GROUPINGS, audit_fields
@@ -137,6 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_option(statements)
     statements.set_defaults(run=run_statements)
 
+    variants = commands.add_parser("variants", help="statements reported in more than one wording: each report with its "
+                                                    "article, outlet, date, class and the words it changed")
+    variants.add_argument("--altered", action="store_true",
+                          help="only statements with a report that altered the first report's words inside the "
+                               "quotation marks")
+    add_speaker_and_search_options(variants)
+    add_date_options(variants, "reported at least once")
+    variants.add_argument("--no-speaker", action="store_true",
+                          help="only statements whose speaker is not known (also --speaker unknown)")
+    add_limit_option(variants, "statements")
+    add_format_option(variants)
+    add_db_option(variants)
+    variants.set_defaults(run=run_variants)
+
     audit = commands.add_parser("audit", help="who gets quoted: women, men and unknown among the people quoted, per "
                                               "outlet, month, year or kind (docs/audit.md says how gender is read)")
     audit.add_argument("--by", choices=tuple(GROUPINGS), default="outlet", help="the groups (default: outlet)")
@@ -193,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_option(serve)
     serve.set_defaults(run=run_serve)
 
-    tables = ", ".join([*SCHEMAS, *STORE_SCHEMAS])
+    tables = ", ".join([*SCHEMAS, *STORE_SCHEMAS, *DERIVED_SCHEMAS])
     export_ = commands.add_parser("export", help="the store's tables as files for pandas, DuckDB or Spark "
                                                  "(and to restore it with ingest)")
     export_.add_argument("out", metavar="OUT", help=f"folder to write the tables into, one file each: {tables}")
@@ -554,6 +570,97 @@ def run_statements(args: argparse.Namespace) -> int:
 
 STATEMENT_FIELDS = ("speaker", "quote", "first_seen", "first_outlet", "first_article", "outlets", "articles", "outlet_names",
                     "kinds", "cue", "id")
+
+
+def run_variants(args: argparse.Namespace) -> int:
+    no_speaker, speaker = speaker_wanted(args)
+    wanted = dict(speaker=speaker, no_speaker=no_speaker, search=args.search, since=args.since, until=args.until,
+                  varied=True, altered=args.altered)
+    with Store(args.db, readonly=True) as store:
+        rows = store.merged_statements(limit=args.limit, **wanted)
+        total = len(store.merged_statements(**wanted)) if args.limit and len(rows) == args.limit else len(rows)
+        found = [{**{f: row[f] for f in VARIANT_FIELDS if f != "reports"}, "reports": reports_shown(store.reports(row["id"]))}
+                 for row in rows]
+        say_who_is_meant(store, speaker)
+    fmt = args.format or ("table" if sys.stdout.isatty() else "jsonl")
+    if fmt == "table":
+        print_variants(found, total)
+    elif fmt == "csv":
+        print_rows(report_csv_rows(found), VARIANT_CSV_FIELDS, "csv")
+    else:
+        print_rows(found, VARIANT_FIELDS, "jsonl")
+    return 0
+
+
+VARIANT_FIELDS = ("id", "speaker", "quote", "first_seen", "articles", "outlets", "reports")
+REPORT_FIELDS = ("article_id", "outlet", "published", "kind", "variant", "edits", "fullest_variant", "first", "repeat", "quote")
+VARIANT_CSV_FIELDS = ("statement_id", "speaker", *REPORT_FIELDS)
+
+
+def reports_shown(rows: list) -> list[dict]:
+    """A statement's reports (first reported first) as the variants command gives them: the edits as a list, and
+    whether each is a repeat, said again long after the first report."""
+    first_day = next((report_day(row["published"]) for row in rows if row["first"]), "")
+    shown = []
+    for row in rows:
+        made = {"edits": json.loads(row["edits"] or "[]"), "first": bool(row["first"]),
+                "repeat": repeated(first_day, report_day(row["published"]))}
+        shown.append({f: made[f] if f in made else row[f] for f in REPORT_FIELDS})
+    return shown
+
+
+def report_csv_rows(statements: list[dict]) -> list[dict]:
+    """One row per report, under its statement's id and speaker; edits as the store keeps them (JSON), flags as 0/1."""
+    return [{"statement_id": s["id"], "speaker": s["speaker"], **report,
+             "edits": json.dumps(report["edits"], ensure_ascii=False) if report["edits"] else None,
+             "first": int(report["first"]), "repeat": int(report["repeat"])}
+            for s in statements for report in s["reports"]]
+
+
+def print_variants(statements: list[dict], total: int) -> None:
+    """Each statement under its speaker and fullest wording, a row per report: its wording with the words it
+    changed from the first report's marked as `git diff --word-diff` marks them."""
+    terminal = sys.stdout.isatty()
+    console = Console(width=None if terminal else 160, highlight=False)
+    for statement in statements:
+        first = next((r["quote"] for r in statement["reports"] if r["first"]), statement["reports"][0]["quote"])
+        table = Table(title=f"[bold]{markup(statement['speaker'])}[/bold]: {markup(statement['quote'], layout=True)}",
+                      title_justify="left", show_lines=True)
+        for column in ("published", "outlet", "article", "class", "wording against the first report"):
+            table.add_column(column, overflow="fold")
+        for report in statement["reports"]:
+            table.add_row(markup(report["published"]), markup(report["outlet"]), markup((report["article_id"] or "")[:8]),
+                          report_class(report), marked_wording(first, report["quote"]))
+        console.print(table)
+    shown = len(statements)
+    say(f"{shown} of {total} statements (--limit)" if total > shown else f"{shown} {'statement' if shown == 1 else 'statements'}")
+
+
+def report_class(report: dict) -> Text:
+    """'first', or the report's class against the first report; an altered one with what its edits changed (a
+    negation, a number...): the edits of a cut or a paraphrase hold such words without changing them; 'repeat' when
+    it is one."""
+    shown = Text("first", style="bold") if report["first"] else Text(report["variant"] or "")
+    changes = sorted({edit["change"] for edit in report["edits"]} - {"words"})
+    if changes and report["variant"] == "altered" and not report["first"]:
+        shown.append(f"\n{', '.join(changes)}", style="yellow")
+    if report["repeat"]:
+        shown.append("\nrepeat", style="cyan")
+    return shown
+
+
+WORD_DIFF_STYLES = {"delete": ("[-", "-]", "red strike"), "insert": ("{+", "+}", "green"), "cut": ("[…", "…]", "dim")}
+
+
+def marked_wording(reference: str, quote: str) -> Text:
+    """``quote`` with its words against ``reference`` marked: dropped [-red, struck-], added {+green+}, the
+    reference's words cut at either end […dim…]; the markers show without colour too."""
+    shown = Text()
+    for n, (tag, words) in enumerate(word_diff(reference, quote)):
+        opening, closing, style = WORD_DIFF_STYLES.get(tag, ("", "", ""))
+        shown.append(" " if n else "")
+        shown.append(f"{opening}{terminal_safe(words)}{closing}", style=style)
+    return shown
 
 
 def run_stories(args: argparse.Namespace) -> int:

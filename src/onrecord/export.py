@@ -52,6 +52,13 @@ STORE_SCHEMAS = {
     "people_apart": pa.schema([("key", STRING), ("other", STRING)]),
     "copy_pairs": pa.schema([("article_id", STRING), ("other_id", STRING)]),
 }
+# Tables made from the ones above for readers (pandas, DuckDB, Spark) and never loaded back: `store.restore` and
+# `ingest` of an export read the statements table instead, so an export that lacks these restores the same.
+# reports: each report (a statements row) of a merged statement, classed against its first report.
+DERIVED_SCHEMAS = {
+    "reports": pa.schema([("statement_id", INT), ("report_id", INT), ("article_id", STRING), ("variant", STRING),
+                          ("edits", STRING), ("fullest_variant", STRING), ("first", INT)]),
+}
 FORMATS = ("jsonl", "csv", "parquet")
 ROWS_PER_BATCH = 10_000
 
@@ -61,7 +68,7 @@ def export(store: Store, out: str | Path, fmt: str) -> dict[str, int]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name, schema in {**SCHEMAS, **STORE_SCHEMAS}.items():
+    for name, schema in {**SCHEMAS, **STORE_SCHEMAS, **DERIVED_SCHEMAS}.items():
         final = out / f"{name}.{fmt}"
         partial = out / f".{name}.{fmt}.partial"
         rows = store.table(name, schema.names)

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from . import read
 from .aliases import load_aliases, load_outlets
 from .errors import InputError, OnRecordError
-from .export import SCHEMAS
+from .export import DERIVED_SCHEMAS, SCHEMAS
 from .link.copies import (MAX_KEY_ARTICLES, Passage, are_copies, content_of, is_outlet_boilerplate, outside)
 from .link.order import report_order
 from .link.outlets import fold_outlets
@@ -359,6 +360,7 @@ def run(spark: SparkSession, inputs: list[str], out: str, model: str | None = No
         (offsets_b.value[m.person] + g + 1, m.person or None, *row) for g, row in enumerate(m.merged)]))
     write(spark, out, "people", sc.parallelize(person_rows(people, facts), 1))
     write(spark, out, "article_people", articles.flatMap(article_people))
+    write_reports(spark.read.parquet(f"{out.rstrip('/')}/statements"), out)
     return {"read": counts["read"].value, "failed": counts["failed"].value, "articles": len(dates),
             "statements": statements, "merged": total, "errors": errors}
 
@@ -368,6 +370,17 @@ def statement_row(number: int, item: Reported, person: int, merged_id: int, firs
     return (number, item.article_id, s.start, s.end, s.quote, s.kind, s.cue, person or None, s.speaker,
             s.speaker_type, s.speaker_mention, s.confidence, merged_id, s.speaker_gender, first.variant, first.edits_json(),
             fullest.variant)
+
+
+def write_reports(statements: DataFrame, out: str) -> None:
+    """The reports table `onrecord export` derives from the statements: each report of a merged statement with its
+    classes. Statements are numbered in report order, so a statement's first report is its lowest numbered."""
+    firsts = statements.groupBy("merged_id").agg(F.min("id").alias("first_id"))
+    reports = statements.join(firsts, "merged_id").select(
+        F.col("merged_id").alias("statement_id"), F.col("id").alias("report_id"), "article_id", "variant", "edits",
+        "fullest_variant", (F.col("id") == F.col("first_id")).cast("long").alias("first"))
+    reports.select(*DERIVED_SCHEMAS["reports"].names).orderBy("statement_id", "report_id") \
+        .write.mode("overwrite").parquet(f"{out.rstrip('/')}/reports")
 
 
 def write(spark: SparkSession, out: str, table: str, rows) -> DataFrame:

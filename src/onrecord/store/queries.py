@@ -499,6 +499,9 @@ EXPORTS = {  # each table's rows, in a stable order; the columns are chosen by t
     "person_keys": "SELECT {columns} FROM person_keys ORDER BY key",
     "people_apart": "SELECT {columns} FROM people_apart ORDER BY key, other",
     "copy_pairs": "SELECT {columns} FROM copy_pairs ORDER BY article_id, other_id",
+    "reports": "SELECT {columns} FROM (SELECT s.merged_id AS statement_id, s.id AS report_id, s.article_id, s.variant, s.edits,"
+               " s.fullest_variant, s.id = m.first_id AS first FROM statements s JOIN merged_statements m ON m.id = s.merged_id)"
+               " ORDER BY statement_id, report_id",
 }
 
 
