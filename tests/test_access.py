@@ -172,7 +172,8 @@ def test_records_are_plain_frozen_data(store):
     assert dataclasses.asdict(s)["quote"] == s.quote
     assert [f.name for f in dataclasses.fields(StatementRecord)] == [
         "id", "quote", "kind", "cue", "speaker", "speaker_type", "speaker_mention", "speaker_gender", "confidence",
-        "published", "outlet", "headline", "article_id", "url", "person_id", "merged_id", "start", "end"]
+        "published", "outlet", "headline", "article_id", "url", "person_id", "merged_id", "start", "end", "variant", "edits",
+        "fullest_variant"]
 
 
 def test_to_pandas_has_the_records_fields_as_columns_and_one_row_each(store):
@@ -282,3 +283,19 @@ def test_the_documented_example_prints_what_the_docs_say(db):
 def test_the_readme_example_runs(db, snippet):
     pytest.importorskip("pandas")
     assert printed_by(snippet, db)
+
+
+def test_each_report_carries_its_variant_and_edits_and_altered_statements_are_found(tmp_path):
+    from test_variants import WIRE, store_reports
+    store_reports(tmp_path / "variants.db", WIRE)
+    with onrecord.open_store(tmp_path / "variants.db") as reader:
+        reports = {(r.quote, r.published): r for r in reader.statements(speaker="ilse marrow")}
+        altered = reader.merged_statements(altered=True)
+        assert [m.id for m in altered] == [m.id for m in reader.merged_statements(varied=True)]
+        frame = reader.statements().to_pandas()
+    number = reports[(WIRE[1][0], WIRE[1][2])]
+    assert (number.variant, number.fullest_variant) == ("altered", "same")  # the longest wording is the fullest
+    assert [(e.was, e.now, e.change) for e in number.edits] == [("twice", "three times", "number")]
+    assert reports[(WIRE[0][0], WIRE[0][2])].edits == ()
+    assert len(altered) == 1 and altered[0].id == number.merged_id
+    assert sorted(frame["variant"]) == sorted(r.variant for r in reports.values())

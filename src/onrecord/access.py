@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from .errors import BadRequest, OnRecordError
+from .link.variants import Edit, stored_edits
 from .store import QuoteFilter, Store
 from .store.queries import KINDS, LIST_SEPARATOR, ORDERS, SPEAKER_TYPES, checked_day
 
@@ -41,6 +42,9 @@ class StatementRecord:
     ``speaker_gender`` female, male or None as this article gives it; ``confidence`` 0..1 of the attribution.
     ``published`` ('YYYY-MM-DD' or None), ``outlet``, ``headline``, ``article_id`` and ``url`` are the article's;
     ``person_id`` joins ``people()``, ``merged_id`` joins ``merged_statements()`` (the same words in other articles).
+    ``variant`` is how this report's wording differs from the merged statement's first report (same, shortened,
+    extended, altered, paraphrased; docs/variants.md), ``edits`` the words changed (``Edit(was, now, change)``),
+    ``fullest_variant`` how it differs from the statement's fullest wording.
     """
 
     id: int
@@ -61,6 +65,9 @@ class StatementRecord:
     merged_id: int | None
     start: int
     end: int
+    variant: str | None
+    edits: tuple[Edit, ...]
+    fullest_variant: str | None
 
 
 @dataclass(frozen=True)
@@ -213,7 +220,8 @@ class StoreReader:
         """
         where = self.quote_filter(speaker, search, since, until, outlet, kind, no_speaker, pronoun, min_confidence,
                                   speaker_type, order, limit, offset)
-        return self.records(StatementRecord, self.read(self.store.quotes, where))
+        return self.records(StatementRecord, self.read(self.store.quotes, where),
+                            edits=lambda v: tuple(Edit(**edit) for edit in stored_edits(v)))
 
     def count_statements(self, speaker: str | None = None, search: str | None = None, since: str | None = None,
                          until: str | None = None, outlet: str | None = None, kind: str | None = None,
@@ -226,17 +234,20 @@ class StoreReader:
 
     def merged_statements(self, speaker: str | None = None, search: str | None = None, min_outlets: int = 1,
                           since: str | None = None, until: str | None = None, limit: int | None = None,
-                          offset: int = 0) -> Records[MergedStatementRecord]:
+                          offset: int = 0, varied: bool = False, altered: bool = False) -> Records[MergedStatementRecord]:
         """Each statement once across the articles that report it, the most widely reported first.
 
         ``min_outlets``: only statements reported by at least that many (known) outlets; ``since``/``until``:
-        only statements reported at least once between those dates; ``speaker``, ``search`` as in ``statements``.
+        only statements reported at least once between those dates; ``speaker``, ``search`` as in ``statements``;
+        ``varied``: only those reported in more than one wording; ``altered``: only those a report quoted with
+        words changed (their reports: ``statements`` rows with that ``merged_id``, each with its ``variant``).
         """
         if not isinstance(min_outlets, int) or isinstance(min_outlets, bool) or min_outlets < 1:
             raise BadRequest(f"min_outlets: {min_outlets!r} is not a whole number of at least 1")
         rows = self.read(self.store.merged_statements, speaker=speaker, search=search, min_outlets=min_outlets,
                          since=date_or_none("since", since), until=date_or_none("until", until),
-                         limit=checked_limit(limit, offset), offset=checked_offset(offset))
+                         limit=checked_limit(limit, offset), offset=checked_offset(offset), varied=bool(varied),
+                         altered=bool(altered))
         return self.records(MergedStatementRecord, rows, outlet_names=lambda v: split(v, LIST_SEPARATOR),
                             kinds=lambda v: tuple(sorted(split(v, ","))))
 

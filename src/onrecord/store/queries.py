@@ -431,7 +431,7 @@ NAMED_ARTICLES = """
 QUOTE_COLUMNS = """
     SELECT s.id, s.quote, s.kind, s.cue, coalesce(p.name, s.speaker) AS speaker, s.speaker_type, s.speaker_mention,
            s.speaker_gender, s.confidence, a.published, a.outlet, a.headline, a.id AS article_id, a.url, s.start, s.end, s.person_id,
-           s.merged_id
+           s.merged_id, s.variant, s.edits, s.fullest_variant
     FROM {source} JOIN shown_articles a ON a.id = s.article_id LEFT JOIN people p ON p.id = s.person_id"""
 
 SPEAKER_SUMMARY = """
