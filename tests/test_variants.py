@@ -245,3 +245,33 @@ def test_the_spark_merge_classes_as_the_store_does(tmp_path):
         spark = {(r.statement.quote, r.published): (first.variant, json.loads(first.edits_json() or "[]"), fullest.variant)
                  for r, _, first, fullest in merge.statements}
         assert spark == stored
+
+
+def test_a_number_written_otherwise_is_a_change_of_number():
+    for said, was in (("rates rose by 4.5 percent", "rates rose by 45 percent"), ("rates rose by 5%", "rates rose by $5"),
+                      ("the score was 2-1 at half time", "the score was 21 at half time")):
+        assert [e.change for e in variant(said, was).edits] == ["number"], said
+
+
+def test_two_quotations_that_share_no_four_words_in_a_row_are_never_one_statement_in_any_order():
+    from itertools import permutations
+    quotes = [("we will open the new clinic tomorrow", "direct", "2024-03-01"),
+              ("we shall open the old clinic tomorrow", "direct", "2024-03-02"),
+              ("we will open the new clinic tomorrow and we shall open the school", "direct", "2024-03-03")]
+    groups = set()
+    for order in permutations(quotes):
+        numbers = dict(zip(order, (n for n, _ in merge_reports(list(order), person=1))))
+        groups.add(frozenset(frozenset(q[0] for q in quotes if numbers[q] == n) for n in set(numbers.values())))
+    assert len(groups) == 1
+
+
+def test_an_alias_joining_two_speakers_merges_and_classes_their_reports_as_one_persons(tmp_path):
+    from onrecord.aliases import Alias
+    store_reports(tmp_path / "one.db", WIRE)
+    store_reports(tmp_path / "two.db", WIRE[:3])
+    store_reports(tmp_path / "two.db", WIRE[3:], speaker="Ilse M. Marrow-Dunn")
+    assert len({merged for merged, *_ in classes(tmp_path / "two.db").values()}) > 1
+    with Store(tmp_path / "two.db") as store:
+        store.apply_aliases([Alias(SPEAKER, ["Ilse M. Marrow-Dunn"])])
+    assert {k: v[1:] for k, v in classes(tmp_path / "two.db").items()} == {k: v[1:] for k, v in classes(tmp_path / "one.db").items()}
+    assert len({merged for merged, *_ in classes(tmp_path / "two.db").values()}) == 1

@@ -81,7 +81,7 @@ def test_jsonl_reports_carry_their_class_edits_first_and_repeat(store):
 def test_csv_is_one_row_per_report(store):
     table = list(csv.DictReader(io.StringIO(variants(store, fmt="csv").stdout)))
     assert list(table[0]) == ["statement_id", "speaker", "article_id", "outlet", "published", "kind", "variant", "edits",
-                              "fullest_variant", "first", "repeat", "quote"]
+                              "fullest_variant", "first", "repeat", "quote", "compared_with"]
     assert len(table) == len(WIRE) + 2 + 2
     negation = next(row for row in table if row["quote"] == WIRE[2][0])
     assert json.loads(negation["edits"]) == [{"was": "not", "now": "", "change": "negation"}]

@@ -32,7 +32,7 @@ from .export import DERIVED_SCHEMAS, SCHEMAS, STORE_SCHEMAS
 from .export import csv_row, export, is_table_folder
 from .export import load as load_tables
 from .limits import ARTICLE_SECONDS
-from .display import segments, word_diff
+from .display import compared_with, segments, word_diff
 from .link.stories import report_day
 from .link.variants import repeated
 from .model import Article, Statement
@@ -593,18 +593,20 @@ def run_variants(args: argparse.Namespace) -> int:
 
 
 VARIANT_FIELDS = ("id", "speaker", "quote", "first_seen", "articles", "outlets", "reports")
-REPORT_FIELDS = ("article_id", "outlet", "published", "kind", "variant", "edits", "fullest_variant", "first", "repeat", "quote")
+REPORT_FIELDS = ("article_id", "outlet", "published", "kind", "variant", "edits", "fullest_variant", "first", "repeat", "quote",
+                 "compared_with")  # the wording its variant is against: the first report's, or the fullest
 VARIANT_CSV_FIELDS = ("statement_id", "speaker", *REPORT_FIELDS)
 
 
 def reports_shown(rows: list) -> list[dict]:
     """A statement's reports (first reported first) as the variants command gives them: the edits as a list, and
     whether each is a repeat, said again long after the first report."""
-    first_day = next((report_day(row["published"]) for row in rows if row["first"]), "")
+    first = next((row for row in rows if row["first"]), rows[0] if rows else None)
+    first_day = report_day(first["published"]) if first else ""
     shown = []
     for row in rows:
         made = {"edits": json.loads(row["edits"] or "[]"), "first": bool(row["first"]),
-                "repeat": repeated(first_day, report_day(row["published"]))}
+                "repeat": repeated(first_day, report_day(row["published"])), "compared_with": compared_with(row, first)}
         shown.append({f: made[f] if f in made else row[f] for f in REPORT_FIELDS})
     return shown
 
@@ -623,14 +625,13 @@ def print_variants(statements: list[dict], total: int) -> None:
     terminal = sys.stdout.isatty()
     console = Console(width=None if terminal else 160, highlight=False)
     for statement in statements:
-        first = next((r["quote"] for r in statement["reports"] if r["first"]), statement["reports"][0]["quote"])
         table = Table(title=f"[bold]{markup(statement['speaker'])}[/bold]: {markup(statement['quote'], layout=True)}",
                       title_justify="left", show_lines=True)
         for column in ("published", "outlet", "article", "class", "wording against the first report"):
             table.add_column(column, overflow="fold")
         for report in statement["reports"]:
             table.add_row(markup(report["published"]), markup(report["outlet"]), markup((report["article_id"] or "")[:8]),
-                          report_class(report), marked_wording(first, report["quote"]))
+                          report_class(report), marked_wording(report["compared_with"], report["quote"]))
         console.print(table)
     shown = len(statements)
     say(f"{shown} of {total} statements (--limit)" if total > shown else f"{shown} {'statement' if shown == 1 else 'statements'}")

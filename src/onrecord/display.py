@@ -6,7 +6,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from .link.variants import CHANGES, aligned, at_edge, tokens
+from .link.variants import CHANGES, Wording, aligned, at_edge, reference_of, tokens
 
 
 @dataclass
@@ -84,7 +84,14 @@ def wordings(reports: list[dict]) -> list[dict]:
         wording["reference"] = wording["reference"] or bool(report["reference"])
         wording["reports"].append(report)
     for wording in grouped.values():
-        wording["pieces"] = marked_diff(reference["quote"] if reference else wording["quote"], wording["quote"], wording["edits"])
+        against = compared_with(wording["reports"][0], reference) if reference else wording["quote"]
+        wording["pieces"] = marked_diff(against, wording["quote"], wording["edits"])
         changed = {e["change"] for e in wording["edits"]} if wording["variant"] == "altered" else set()
         wording["changes"] = [change for change in CHANGES if change in changed]  # the most telling first
     return list(grouped.values())
+
+
+def compared_with(report, first) -> str:
+    """The wording a report (a ``Store.reports`` row) was classed against, given its statement's first report."""
+    return reference_of(Wording(report["quote"], report["kind"]), Wording(first["quote"], first["kind"]),
+                        Wording(report["fullest"], report["fullest_kind"])).quote

@@ -2,7 +2,8 @@
 
 A quote is compared on its normalised words (no case, punctuation or hyphens), with rapidfuzz: two
 wordings are the same quote when nearly equal, or when one, of at least six words, is found inside the
-other. Wordings are candidates when they share a word 4-gram.
+other. Wordings are candidates when they share a word 4-gram, and two quotations are the same only
+when they do: a rule that held for wordings no lookup finds would group them in some orders only.
 
 A known speaker's report also joins a statement when it rewords one of its reports dated within a
 story's window of its own (``link.stories.STORY_DAYS``): a quotation with a word or two changed
@@ -53,15 +54,22 @@ def quote_grams(norm: str) -> list[int]:
     return [stable_hash("quote", *tokens[i:i + QUOTE_GRAM]) for i in range(len(tokens) - QUOTE_GRAM + 1)]
 
 
-def content_keys(norm: str, kind: str) -> list[int]:
-    """What a wording is found by as a paraphrase: each content word, under its directness."""
-    return sorted(stable_hash("content", directness(kind), word) for word in content_words(norm))
+def content_keys(quote: str, kind: str) -> list[int]:
+    """What a wording is found by as a paraphrase: each content word (as ``paraphrase`` counts them, from the
+    quote as written), under its directness."""
+    return sorted(stable_hash("content", directness(kind), word) for word in content_words(quote))
 
 
-def paraphrase_lookup(norm: str, kind: str) -> list[int]:
+def paraphrase_lookup(quote: str, kind: str) -> list[int]:
     """The content keys of the wordings this one may paraphrase or be paraphrased by: reported ones for a
     quotation, quotations for a reported one."""
-    return content_keys(norm, "indirect" if directness(kind) == "direct" else "direct")
+    return content_keys(quote, "indirect" if directness(kind) == "direct" else "direct")
+
+
+def shares_gram(a: str, b: str) -> bool:
+    """Two normalised quotes share a word 4-gram (or, under four words, are one text): what every candidate
+    is found by, so a rule that holds only for wordings sharing one gives the same groups in any order."""
+    return not set(quote_grams(a)).isdisjoint(quote_grams(b))
 
 
 def same_quote(a: str, b: str) -> bool:
@@ -69,6 +77,8 @@ def same_quote(a: str, b: str) -> bool:
     words but a few."""
     if a == b:
         return True
+    if not shares_gram(a, b):
+        return False
     shorter, longer = sorted((a, b), key=lambda text: (len(text), text))
     if fuzz.ratio(shorter, longer) >= SAME_QUOTE_RATIO:
         return True
@@ -80,7 +90,8 @@ def reworded(quote: str, kind: str, other: str, other_kind: str) -> bool:
     words, differing in at most two words of either ('will' / 'will not', 'May' / 'June'); or a reported
     wording and a quotation that say the same thing (``link.variants.paraphrase``)."""
     if directness(kind) == directness(other_kind) == "direct":
-        return words_changed(normalise_quote(quote).split(), normalise_quote(other).split())
+        one, two = normalise_quote(quote), normalise_quote(other)
+        return shares_gram(one, two) and words_changed(one.split(), two.split())
     return paraphrase(quote, kind, other, other_kind)
 
 
@@ -107,9 +118,10 @@ class StatementIndex(Protocol):
     def absorb(self, merged: int, other: int) -> None: ...  # ``other`` becomes part of ``merged``
 
 
-def wording_keys(norm: str, kind: str) -> list[int]:
-    """Every key a wording is indexed by: its grams, and its content words under its directness."""
-    return quote_grams(norm) + content_keys(norm, kind)
+def wording_keys(quote: str, norm: str, kind: str, person: int) -> list[int]:
+    """Every key a wording is indexed by: its grams, and for a known speaker (the only ones whose wordings are
+    paraphrases) its content words under its directness."""
+    return quote_grams(norm) + (content_keys(quote, kind) if person else [])
 
 
 def link_report(index: StatementIndex, person: int, quote: str, kind: str = "direct", day: str = "") -> int:
@@ -120,7 +132,7 @@ def link_report(index: StatementIndex, person: int, quote: str, kind: str = "dir
     near = index.candidates(person, grams)
     same = {m for m in near if any(same_quote(norm, w) for w in index.wordings(m))}
     if person:
-        near |= index.candidates(person, paraphrase_lookup(norm, kind), PARAPHRASE_SHARED)
+        near |= index.candidates(person, paraphrase_lookup(quote, kind), PARAPHRASE_SHARED)
         same |= {m for m in near - same
                  if any(reworded(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day))}
     ordered = sorted(same)
@@ -129,18 +141,6 @@ def link_report(index: StatementIndex, person: int, quote: str, kind: str = "dir
         index.absorb(merged, other)
     index.add_wording(merged, person, quote, norm, kind)
     index.add_report(merged, quote, kind, day)
-    return merged
-
-
-def rejoin(index: StatementIndex, person: int, merged: int) -> int:
-    """A statement that has just become ``person``'s (an alias joined two people) joins those of theirs that
-    are the same quote. Returns the statement it is part of."""
-    for norm in list(index.wordings(merged)):
-        same = sorted(m for m in index.candidates(person, quote_grams(norm)) - {merged}
-                      if any(same_quote(norm, w) for w in index.wordings(m)))
-        for other in same:
-            merged, gone = min(merged, other), max(merged, other)
-            index.absorb(merged, gone)
     return merged
 
 
@@ -181,7 +181,7 @@ class MemoryStatements:
     def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
         self.norms[merged].add(norm)
         self.shown[merged] = fullest([(quote, kind), self.shown.get(merged, (quote, kind))])
-        for key in wording_keys(norm, kind):
+        for key in wording_keys(quote, norm, kind, person):
             self.by_key.setdefault((person, key), set()).add(merged)
 
     def add_report(self, merged: int, quote: str, kind: str, day: str) -> None:

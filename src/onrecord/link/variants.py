@@ -32,7 +32,7 @@ VARIANTS = ("same", "shortened", "extended", "altered", "paraphrased")
 CHANGES = ("negation", "number", "date", "name", "words")
 REPEAT_DAYS = 60  # a report this long after the first is the speaker saying it again, not the news cycle
 
-WORD = re.compile(r"\w+(?:[.'’\-]\w+)*\.?")
+WORD = re.compile(r"[$€£]?\w+(?:(?:[.'’\-]|(?<=\d),(?=\d))\w+)*%?\.?")  # '$4.5', '1,000', '5%', 'U.S.', "don't"
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def tokens(quote: str) -> list[str]:
 
 def fold(token: str) -> str:
     """A word as compared: its case, Unicode form, apostrophes and inner dots and hyphens evened out."""
-    folded = unicodedata.normalize("NFKC", token).casefold().replace("’", "'")
-    return re.sub(r"[.\-]", "", folded)
+    folded = unicodedata.normalize("NFKC", token).casefold().replace("’", "'").rstrip(".")
+    return re.sub(r"(?<=[^\W\d_])[.\-](?=[^\W\d_])", "", folded)  # between letters only: '4.5' is not '45'
 
 
 def directness(kind: str) -> str:
@@ -107,7 +107,7 @@ def aligned(was: list[str], said: list[str]) -> list[tuple[str, int, int, int, i
     matcher = SequenceMatcher(None, [fold(w) for w in was], [fold(w) for w in said], autojunk=False)
     opcodes = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace" and letters(was[i1:i2]) == letters(said[j1:j2]):
+        if tag == "replace" and letters(was[i1:i2]) == letters(said[j1:j2]) and not any_digit(was[i1:i2] + said[j1:j2]):
             tag = "equal"
         opcodes += cut_apart((tag, i1, i2, j1, j2), len(was), len(said))
     return opcodes
@@ -137,6 +137,10 @@ def at_edge(opcode: tuple[str, int, int, int, int], was_length: int, said_length
     """Words only dropped or only added before the first shared word or after the last: a cut, not an edit."""
     tag, i1, i2, j1, j2 = opcode
     return tag != "replace" and (i1 == j1 == 0 or (i2 == was_length and j2 == said_length))
+
+
+def any_digit(words: list[str]) -> bool:
+    return any(c.isdigit() for word in words for c in word)
 
 
 def letters(words: list[str]) -> str:
@@ -170,8 +174,8 @@ def change_of(words: list[tuple[str, bool]]) -> str:
 
 
 def content_words(quote: str) -> set[str]:
-    """The words that carry a statement's content: no function words; plural 's' dropped, so that 'taxes'
-    and 'tax' or 'clinics' and 'clinic' meet."""
+    """The words that carry a statement's content: no function words; a plural 's' dropped, so that
+    'clinics' and 'clinic' or 'reports' and 'report' meet."""
     found = set()
     for word in (fold(w) for w in tokens(quote)):
         word = word.replace("'", "")
@@ -215,14 +219,21 @@ def fullest_wording(reports: list[Wording], fullest_quote: str) -> Wording:
 
 
 def report_variants(report: Wording, first: Wording, fullest: Wording) -> tuple[Variant, Variant]:
-    """A report classed against its statement's first report and against its fullest wording. A quotation
-    that shares less than half its words with the first (another part of a long statement) is not an
-    alteration of it: it is classed against the fullest wording both times."""
-    against_fullest = classify(report.quote, report.kind, fullest.quote, fullest.kind)
-    against_first = classify(report.quote, report.kind, first.quote, first.kind)
-    if against_first.variant == "altered" and not overlapping(report.quote, first.quote):
-        return against_fullest, against_fullest
-    return against_first, against_fullest
+    """A report classed against its statement's first report (or what ``reference_of`` puts in its place)
+    and against its fullest wording."""
+    reference = reference_of(report, first, fullest)
+    return (classify(report.quote, report.kind, reference.quote, reference.kind),
+            classify(report.quote, report.kind, fullest.quote, fullest.kind))
+
+
+def reference_of(report: Wording, first: Wording, fullest: Wording) -> Wording:
+    """What a report is classed against: its statement's first report; but a quotation that shares less than
+    half its content words with the first (another part of a long statement) is no alteration of it, and is
+    classed against the fullest wording."""
+    if classify(report.quote, report.kind, first.quote, first.kind).variant == "altered" and not overlapping(
+            report.quote, first.quote):
+        return fullest
+    return first
 
 
 def overlapping(quote: str, reference: str) -> bool:

@@ -166,12 +166,6 @@ def link_stored_articles(db: sqlite3.Connection) -> None:
         SqlPeople(db).rename(person)
 
 
-def link_stored_statements(db: sqlite3.Connection) -> None:
-    """Merge and class every stored statement again with today's rules (a store made before them)."""
-    unmerge_statements(db)
-    merge_stored_statements(db)
-
-
 def unmerge_statements(db: sqlite3.Connection) -> None:
     for table in ("statement_days", "quote_fingerprints", "merged_wordings"):
         db.execute(f"DELETE FROM {table}")
@@ -217,8 +211,14 @@ class SqlStatements:
             yield norm
 
     def reports_within(self, merged: int, day: str) -> list[tuple[str, str]]:
-        rows = self.db.execute("SELECT DISTINCT s.quote, s.kind, a.published FROM statements s JOIN articles a"
-                               " ON a.id = s.article_id WHERE s.merged_id = ?", (merged,)).fetchall()
+        sql = ("SELECT DISTINCT s.quote, s.kind, a.published FROM statements s JOIN articles a ON a.id = s.article_id"
+               " WHERE s.merged_id = ?")
+        params: list = [merged]
+        if day:  # SQL narrows to the window (and what has no day); close_in_time decides, as everywhere
+            sql += (" AND (a.published IS NULL OR substr(a.published, 1, 10) BETWEEN ? AND ?"
+                    " OR a.published NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*')")
+            params += story_window(day)
+        rows = self.db.execute(sql, params).fetchall()
         return sorted({(quote, kind) for quote, kind, published in rows if close_in_time(day, published)})
 
     def new_statement(self, person: int) -> int:
@@ -227,9 +227,9 @@ class SqlStatements:
 
     def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
         if self.db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) VALUES (?, ?)", (merged, norm)).rowcount:
-            keys = statement_rules.wording_keys(norm, kind)
+            keys = statement_rules.wording_keys(quote, norm, kind, person)
         else:  # a wording met before: only its content keys may be new (reported now, directly before)
-            keys = statement_rules.wording_keys(norm, kind)[len(statement_rules.quote_grams(norm)):]
+            keys = statement_rules.content_keys(quote, kind) if person else []
         self.db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
                             [(person, key, merged) for key in set(keys)])
         self.show_fullest(merged, [(quote, kind)])
@@ -340,16 +340,20 @@ def join_days(db: sqlite3.Connection, merged: int, other: int) -> None:
 
 
 def relink_statements(db: sqlite3.Connection, merged_ids: Iterable[int]) -> None:
-    """Merge again the remaining reports of statements an article took its reports from: a report that joined
-    two wordings may have gone, and what is left is linked as if it had never been."""
-    for merged_id in merged_ids:
-        remaining = db.execute("SELECT s.id, s.person_id, s.quote, s.kind, a.published, a.id, s.start FROM statements s"
-                               " JOIN articles a ON a.id = s.article_id WHERE s.merged_id = ?", (merged_id,)).fetchall()
-        db.execute("UPDATE statements SET merged_id = NULL WHERE merged_id = ?", (merged_id,))
-        db.execute("DELETE FROM merged_statements WHERE id = ?", (merged_id,))
-        for statement_id, person_id, quote, kind, published, article_id, _ in sorted(
-                remaining, key=lambda r: report_order(r[4], r[5], r[6])):
-            link_statement(db, statement_id, person_id, quote, kind, published, article_id)
+    """Merge again the remaining reports of statements (an article took its reports from them, or an alias
+    made them one person's): a report that joined two wordings may have gone, and what is left is linked, all
+    together in the one report order, as if it had never been."""
+    merged_ids = sorted(set(merged_ids))
+    remaining = []
+    for start in range(0, len(merged_ids), 500):
+        chunk = merged_ids[start:start + 500]
+        remaining += db.execute("SELECT s.id, s.person_id, s.quote, s.kind, a.published, a.id, s.start FROM statements s"
+                                f" JOIN articles a ON a.id = s.article_id WHERE s.merged_id IN ({marks(chunk)})", chunk).fetchall()
+        db.execute(f"UPDATE statements SET merged_id = NULL WHERE merged_id IN ({marks(chunk)})", chunk)
+        db.execute(f"DELETE FROM merged_statements WHERE id IN ({marks(chunk)})", chunk)
+    for statement_id, person_id, quote, kind, published, article_id, _ in sorted(
+            remaining, key=lambda r: report_order(r[4], r[5], r[6])):
+        link_statement(db, statement_id, person_id, quote, kind, published, article_id)
 
 
 # --- one person per name ---
@@ -503,12 +507,10 @@ def join_people(db: sqlite3.Connection, person: int, other: int) -> None:
     db.execute("UPDATE people SET given_gender = coalesce(given_gender, (SELECT given_gender FROM people WHERE id = ?))"
                " WHERE id = ?", (other, person))  # as link.people.MemoryPeople.join
     db.execute("UPDATE statements SET person_id = ? WHERE person_id = ?", (person, other))
-    moved = [row[0] for row in db.execute("SELECT id FROM merged_statements WHERE person_id = ?", (other,))]
     db.execute("UPDATE merged_statements SET person_id = ? WHERE person_id = ?", (person, other))
     db.execute("UPDATE OR REPLACE quote_fingerprints SET person = ? WHERE person = ?", (person, other))
-    for merged in moved:
-        if db.execute("SELECT 1 FROM merged_statements WHERE id = ?", (merged,)).fetchone():
-            statement_rules.rejoin(SqlStatements(db), person, merged)
+    # Both people's statements merged again as one person's, as if one name had been used throughout
+    relink_statements(db, [row[0] for row in db.execute("SELECT id FROM merged_statements WHERE person_id = ?", (person,))])
     db.execute("DELETE FROM person_names WHERE person_id = ?", (other,))
     db.execute("DELETE FROM person_roles WHERE person_id = ?", (other,))
     db.execute("DELETE FROM people WHERE id = ?", (other,))

@@ -268,8 +268,8 @@ class Queries:
                 clauses.append(clause)
                 params.append(value)
         if varied or altered:
-            clauses.append("m.id IN (SELECT merged_id FROM statements WHERE variant {})".format(
-                "= 'altered'" if altered else "!= 'same'"))
+            clauses.append("m.id IN (SELECT merged_id FROM statements WHERE variant != 'same'{})".format(
+                " AND variant = 'altered'" if altered else ""))  # != 'same': what the partial index holds
         if since or until:
             clauses.append("m.id IN (SELECT r.merged_id FROM statements r JOIN articles d ON d.id = r.article_id"
                            " WHERE d.published >= ? AND d.published <= ?)")
@@ -352,7 +352,8 @@ class Queries:
         first report's (``variant``, ``edits`` as JSON) and from the fullest wording (``fullest_variant``)."""
         return self.db.execute(
             "SELECT s.id, a.id AS article_id, a.headline, a.outlet, a.published, a.url, s.quote, s.start, s.end, s.kind, s.cue,"
-            " s.speaker_mention, s.variant, s.edits, s.fullest_variant, s.id = m.first_id AS first"
+            " s.speaker_mention, s.variant, s.edits, s.fullest_variant, s.id = m.first_id AS first, m.quote AS fullest,"
+            " m.fullest_kind"
             " FROM statements s JOIN shown_articles a ON a.id = s.article_id JOIN merged_statements m ON m.id = s.merged_id"
             " WHERE s.merged_id = ? ORDER BY a.published IS NULL, a.published, a.id, s.start", (merged_id,)).fetchall()
 

@@ -23,7 +23,7 @@ from ..link.stories import report_day
 from ..model import Article
 from ..read import shown
 from . import Store
-from .linking import SqlStatements, class_reports, name_words, note_passages, store_sketch
+from .linking import SqlStatements, class_reports, link_stored_articles, name_words, note_passages, store_sketch
 
 
 def columns_of(table: str) -> list[str]:
@@ -88,9 +88,12 @@ def restore(store: Store, folder: str | Path) -> int:
                 insert_rows(store.db, folder, table, column, ident, sql)
         store.db.execute("UPDATE people SET key = (SELECT min(key) FROM person_keys WHERE person_id = people.id)"
                          " WHERE EXISTS (SELECT 1 FROM person_keys WHERE person_id = people.id)")
-        index_articles(store)
-        index_wordings(store.db)
-        index_report_days(store.db)
+        if merged_before_schema_7(store.db):  # its statements merged by older rules: linked again, as a migration would
+            link_stored_articles(store.db)
+        else:
+            index_articles(store)
+            index_wordings(store.db)
+            index_report_days(store.db)
     return store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 
@@ -104,6 +107,11 @@ def insert_rows(db: sqlite3.Connection, folder: Path, table: str, column: str, i
         raise InputError(error.source, f"{error.reason}; nothing was loaded") from None
     except sqlite3.Error as error:
         raise InputError(where, f"cannot be restored ({error}); nothing was loaded") from None
+
+
+def merged_before_schema_7(db: sqlite3.Connection) -> bool:
+    """An export made before quote variants: its reports carry no class."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM statements WHERE merged_id IS NOT NULL AND variant IS NULL)").fetchone()[0] == 1
 
 
 def refuse(error: InputError) -> None:

@@ -238,9 +238,10 @@ MIGRATIONS = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-# Work a migration needs beyond SQL: versions 2 and 5 link the articles already stored again, 7 their statements,
-# with today's rules, so it runs once every migration's SQL has made today's schema.
-BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_statements}
+# Work a migration needs beyond SQL: versions 5 and 7 link the articles already stored again (7 for its statements,
+# but the stories their old merges made go too), with today's rules, so it runs once every migration's SQL has
+# made today's schema.
+BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_articles}
 
 
 BUSY_SECONDS = 30  # how long a connection waits for another process's lock before giving up
