@@ -259,14 +259,16 @@ def reported(linked: Linkable, outlets: dict[str, str]) -> list[Reported]:
 def merge_person(person: int, members: Iterable[Reported]) -> PersonMerge:
     ordered = sorted(members, key=lambda r: r.order)
     joined = merge_reports([(r.statement.quote, r.statement.kind, report_day(r.published)) for r in ordered], person)
-    count = max((g for g, _ in joined), default=-1) + 1
+    numbers_of: dict[int, list[int]] = {}  # each merged statement's reports, by their place in ``ordered``
+    for n, (g, _) in enumerate(joined):
+        numbers_of.setdefault(g, []).append(n)
     merged, reporters, variants = [], [], {}
-    for g in range(count):
-        own = [r for r, (h, _) in zip(ordered, joined) if h == g]
-        quote = next(q for h, q in joined if h == g)
+    for g in range(len(numbers_of)):
+        own = [ordered[n] for n in numbers_of[g]]
+        quote = joined[numbers_of[g][0]][1]
         wordings = [Wording(r.statement.quote, r.statement.kind) for r in own]
         classed = statement_variants(wordings, wordings[0], fullest_wording(wordings, quote))
-        variants.update(zip((n for n, (h, _) in enumerate(joined) if h == g), classed))
+        variants.update(zip(numbers_of[g], classed))
         dated = [r.published for r in own if r.published]
         first = min(own, key=lambda r: (r.published is None, r.published or "", r.article_id))  # as the store's first_article
         merged.append((quote, min(dated) if dated else None, len({r.article_id for r in own}), len({r.outlet for r in own if r.outlet}),
