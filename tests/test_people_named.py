@@ -130,6 +130,6 @@ def test_an_older_store_gets_the_table_empty_and_the_columns(tmp_path):
         db.execute("PRAGMA user_version = 5")
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     with Store(path) as store:
-        assert rows(store, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(6,)]
+        assert rows(store, "PRAGMA user_version") == [(SCHEMA_VERSION,)] and SCHEMA_VERSION >= 6
         assert rows(store, "SELECT count(*) FROM article_people") == [(0,)]
         assert rows(store, "SELECT given_gender, gender_source FROM people") == []
