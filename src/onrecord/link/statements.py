@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from .stories import close_in_time
 from .text import stable_hash, words
-from .variants import PARAPHRASE_SHARED, content_words, directness, paraphrase
+from .variants import PARAPHRASE_SHARED, directness, paraphrase, said_content, say_the_same
 
 QUOTE_GRAM = 4  # words per quote gram
 SAME_QUOTE_RATIO = 90
@@ -57,7 +57,7 @@ def quote_grams(norm: str) -> list[int]:
 def content_keys(quote: str, kind: str) -> list[int]:
     """What a wording is found by as a paraphrase: each content word (as ``paraphrase`` counts them, from the
     quote as written), under its directness."""
-    return sorted(stable_hash("content", directness(kind), word) for word in content_words(quote))
+    return sorted(stable_hash("content", directness(kind), word) for word in said_content(quote))
 
 
 def paraphrase_lookup(quote: str, kind: str) -> list[int]:
@@ -93,6 +93,12 @@ def reworded(quote: str, kind: str, other: str, other_kind: str) -> bool:
         one, two = normalise_quote(quote), normalise_quote(other)
         return shares_gram(one, two) and words_changed(one.split(), two.split())
     return paraphrase(quote, kind, other, other_kind)
+
+
+def may_reword(norm: str, other: str) -> bool:
+    """``reworded`` could hold for some reports of these two normalised wordings, whatever their kinds and days:
+    checked on a candidate's wordings before its reports are read."""
+    return (shares_gram(norm, other) and words_changed(norm.split(), other.split())) or say_the_same(norm, other)
 
 
 def words_changed(one: list[str], other: list[str]) -> bool:
@@ -133,8 +139,8 @@ def link_report(index: StatementIndex, person: int, quote: str, kind: str = "dir
     same = {m for m in near if any(same_quote(norm, w) for w in index.wordings(m))}
     if person:
         near |= index.candidates(person, paraphrase_lookup(quote, kind), PARAPHRASE_SHARED)
-        same |= {m for m in near - same
-                 if any(reworded(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day))}
+        same |= {m for m in near - same if any(may_reword(norm, w) for w in index.wordings(m))
+                 and any(reworded(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day))}
     ordered = sorted(same)
     merged = ordered[0] if ordered else index.new_statement(person)
     for other in ordered[1:]:

@@ -27,6 +27,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..lexicon import DATE_WORDS, FUNCTION_WORDS, MONTHS_THAT_ARE_VERBS, NEGATIONS, NUMBER_WORDS
+from .text import words
 
 VARIANTS = ("same", "shortened", "extended", "altered", "paraphrased")
 CHANGES = ("negation", "number", "date", "name", "words")
@@ -196,12 +197,23 @@ def paraphrase(quote: str, kind: str, other: str, other_kind: str) -> bool:
     have not many more besides (Dice 0.5: a three-word fragment never matches a long quotation that merely
     holds its words). Two reported wordings are never linked to each other directly: each is linked to the
     quotation it reports, which keeps paraphrases from chaining."""
-    if directness(kind) == directness(other_kind):
-        return False
-    mine, theirs = content_words(quote), content_words(other)
+    return directness(kind) != directness(other_kind) and say_the_same(quote, other)
+
+
+def say_the_same(quote: str, other: str) -> bool:
+    """The content-word test of ``paraphrase``, whatever the kinds (on the words as ``link.text.words`` reads
+    them, so a quote and its normalised form give the same answer)."""
+    mine, theirs = said_content(quote), said_content(other)
     shared = len(mine & theirs)
     return (shared >= PARAPHRASE_SHARED and shared >= PARAPHRASE_SHARE * min(len(mine), len(theirs))
             and 2 * shared >= PARAPHRASE_DICE * (len(mine) + len(theirs)))
+
+
+@lru_cache(maxsize=65536)
+def said_content(quote: str) -> frozenset[str]:
+    """The content words of a quote's normalised words (``link.text.words``): what paraphrases are compared
+    and found by."""
+    return frozenset(content_words(" ".join(words(quote))))
 
 
 @dataclass(frozen=True)
