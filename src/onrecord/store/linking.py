@@ -193,6 +193,7 @@ class SqlStatements:
     def __init__(self, db: sqlite3.Connection):
         self.db = db
         self.reshaped = False
+        self.new: set[int] = set()  # statements started here and joined with none
 
     def candidates(self, person: int, keys: list[int], least: int = 1) -> set[int]:
         shared: dict[int, int] = {}
@@ -222,8 +223,10 @@ class SqlStatements:
         return sorted({(quote, kind) for quote, kind, published in rows if close_in_time(day, published)})
 
     def new_statement(self, person: int) -> int:
-        return self.db.execute("INSERT INTO merged_statements (person_id, quote, norm) VALUES (?, '', '')",
-                               (person or None,)).lastrowid
+        merged = self.db.execute("INSERT INTO merged_statements (person_id, quote, norm) VALUES (?, '', '')",
+                                 (person or None,)).lastrowid
+        self.new.add(merged)
+        return merged
 
     def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
         if self.db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) VALUES (?, ?)", (merged, norm)).rowcount:
@@ -256,6 +259,7 @@ class SqlStatements:
         join_days(self.db, merged, other)
         self.db.execute("DELETE FROM merged_statements WHERE id = ?", (other,))
         self.reshaped = True
+        self.new.clear()
 
 
 def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | None, quote: str, kind: str,
@@ -266,25 +270,45 @@ def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | N
     merged = link_report(index, person_id or 0, quote, kind, report_day(published))
     db.execute("UPDATE statements SET merged_id = ? WHERE id = ?", (merged, statement_id))
     add_report(db, merged, report_day(published), article_id)
-    note_variant(db, merged, statement_id, index.reshaped)
+    if merged in index.new:  # its one report: its first, its fullest wording, the same as both
+        db.execute("UPDATE merged_statements SET first_id = ? WHERE id = ?", (statement_id, merged))
+        write_variants(db, [(statement_id, variant_rules.Variant("same"), variant_rules.Variant("same"))])
+    else:
+        note_variant(db, merged, statement_id, index.reshaped)
 
 
 def note_variant(db: sqlite3.Connection, merged: int, statement_id: int, reshaped: bool) -> None:
     """Class a new report against its statement's first report and fullest wording. When the statement
     changed shape, or the new report comes first and is worded otherwise than the old first, every report is
     classed again; a statement reported many times the same way costs each new report one classing."""
-    first_id = db.execute("SELECT first_id FROM merged_statements WHERE id = ?", (merged,)).fetchone()[0]
-    if not reshaped and first_id is not None and report_key(db, statement_id) < report_key(db, first_id):
-        reshaped = wording_of(db, statement_id) != wording_of(db, first_id)
-        first_id = statement_id
-        db.execute("UPDATE merged_statements SET first_id = ? WHERE id = ?", (first_id, merged))
-    if reshaped or first_id is None:
+    if reshaped:
         class_reports(db, merged)
         return
-    fullest = db.execute("SELECT quote, fullest_kind FROM merged_statements WHERE id = ?", (merged,)).fetchone()
-    classed = variant_rules.report_variants(variant_rules.Wording(*wording_of(db, statement_id)),
-                                            variant_rules.Wording(*wording_of(db, first_id)), variant_rules.Wording(*fullest))
+    row = db.execute(REPORT_AND_FIRST, (merged, statement_id)).fetchone()
+    if row["first_id"] is None:
+        class_reports(db, merged)
+        return
+    report = variant_rules.Wording(row["quote"], row["kind"])
+    first = variant_rules.Wording(row["first_quote"], row["first_kind"])
+    if report_order(row["published"], row["article_id"], row["start"]) < report_order(
+            row["first_published"], row["first_article"], row["first_start"]):
+        db.execute("UPDATE merged_statements SET first_id = ? WHERE id = ?", (statement_id, merged))
+        if report != first:  # the others are classed against the new first
+            class_reports(db, merged)
+            return
+        first = report
+    classed = variant_rules.report_variants(report, first, variant_rules.Wording(row["fullest"], row["fullest_kind"]))
     write_variants(db, [(statement_id, *classed)])
+
+
+# A new report of a statement and the statement's first report, with what orders and classes them.
+REPORT_AND_FIRST = """
+    SELECT s.quote, s.kind, a.published, a.id AS article_id, s.start, m.first_id, m.quote AS fullest, m.fullest_kind,
+           f.quote AS first_quote, f.kind AS first_kind, fa.published AS first_published, fa.id AS first_article,
+           f.start AS first_start
+    FROM statements s JOIN articles a ON a.id = s.article_id JOIN merged_statements m ON m.id = ?
+         LEFT JOIN statements f ON f.id = m.first_id LEFT JOIN articles fa ON fa.id = f.article_id
+    WHERE s.id = ?"""
 
 
 def class_reports(db: sqlite3.Connection, merged: int) -> None:
@@ -305,15 +329,6 @@ def class_reports(db: sqlite3.Connection, merged: int) -> None:
 def write_variants(db: sqlite3.Connection, classed: list[tuple[int, variant_rules.Variant, variant_rules.Variant]]) -> None:
     db.executemany("UPDATE statements SET variant = ?, edits = ?, fullest_variant = ? WHERE id = ?",
                    [(first.variant, first.edits_json(), fullest.variant, statement_id) for statement_id, first, fullest in classed])
-
-
-def report_key(db: sqlite3.Connection, statement_id: int) -> tuple:
-    return report_order(*db.execute("SELECT a.published, a.id, s.start FROM statements s JOIN articles a ON a.id = s.article_id"
-                                    " WHERE s.id = ?", (statement_id,)).fetchone())
-
-
-def wording_of(db: sqlite3.Connection, statement_id: int) -> tuple[str, str]:
-    return tuple(db.execute("SELECT quote, kind FROM statements WHERE id = ?", (statement_id,)).fetchone())
 
 
 def add_report(db: sqlite3.Connection, merged: int, day: str, article_id: str) -> None:
