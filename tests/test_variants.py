@@ -1,11 +1,14 @@
 """Quote variants: how each report of a statement differs from its first report, on articles written here."""
 
 import json
+from datetime import date, timedelta
+
 import pytest
 
 from onrecord.link.order import report_order
-from onrecord.link.statements import merge_reports
-from onrecord.link.variants import Wording, classify, paraphrase, repeated, statement_variants
+from onrecord.link.statements import MemoryStatements, content_keys, merge_reports, paraphrase_lookup
+from onrecord.link.stories import close_in_time
+from onrecord.link.variants import PARAPHRASE_SHARED, Wording, classify, paraphrase, repeated, statement_variants
 from onrecord.model import Article, Statement
 from onrecord.read import article_id
 from onrecord.spark import Reported, merge_person
@@ -230,6 +233,41 @@ def test_an_indirect_report_joins_the_quotation_only_for_a_known_speaker():
                ("the clinic would reopen in May", "indirect", "2024-03-02")]
     assert [n for n, _ in merge_reports(reports, person=1)] == [0, 0]
     assert [n for n, _ in merge_reports(reports, person=0)] == [0, 1]
+
+
+CLINIC_SAID = "The clinic will reopen in May after the repairs"
+CLINIC_REPORTED = "the clinic would reopen in May"
+
+
+@pytest.mark.parametrize("days", [("2024-03-01", "2024-03-08"), ("2024-03-08", "2024-03-01"), ("2024-03-05", "")])
+def test_a_paraphrase_a_window_apart_or_undated_joins_in_either_order(days):
+    for reports in ([(CLINIC_SAID, "direct", days[0]), (CLINIC_REPORTED, "indirect", days[1])],
+                    [(CLINIC_REPORTED, "indirect", days[1]), (CLINIC_SAID, "direct", days[0])]):
+        assert [n for n, _ in merge_reports(reports, person=1)] == [0, 0]
+
+
+def test_a_paraphrase_is_looked_up_among_the_speakers_wordings_of_its_window_only():
+    """A prolific speaker says the same words every week: a dated report's lookup reads the statements of the
+    weeks its window spans (and undated ones), not a year's; an undated report's reads them all."""
+    index = MemoryStatements()
+    days = [(date(2024, 1, 1) + timedelta(days=7 * week + week % 5)).isoformat() for week in range(52)] + [""]
+    for n, day in enumerate(days):
+        index.add_wording(index.new_statement(1), 1, f"{CLINIC_SAID} number {n}", "", "direct", day)
+    found = {days[m] for m in index.candidates(1, paraphrase_lookup(CLINIC_REPORTED, "indirect", "2024-06-12"),
+                                               PARAPHRASE_SHARED)}
+    assert {day for day in days if close_in_time("2024-06-12", day)} <= found  # the undated one too
+    assert len(found) <= 4 and all(abs(date.fromisoformat(day) - date(2024, 6, 12)).days <= 21 for day in found if day)
+    assert len(index.candidates(1, paraphrase_lookup(CLINIC_REPORTED, "indirect", ""), PARAPHRASE_SHARED)) == len(days)
+
+
+def test_a_store_made_before_weekly_keys_finds_its_quotations_as_paraphrases_once_upgraded(tmp_path):
+    store_reports(tmp_path / "u.db", [(CLINIC_SAID, "direct", "2024-03-01", "Island Post")])
+    with Store(tmp_path / "u.db") as store, store.transaction():  # as schema 7 indexed it: content keys of any day
+        weekly = set(content_keys(CLINIC_SAID, "direct", "2024-03-01")) - set(content_keys(CLINIC_SAID, "direct"))
+        store.db.executemany("DELETE FROM quote_fingerprints WHERE fingerprint = ?", [(key,) for key in weekly])
+        store.db.execute("PRAGMA user_version = 7")
+    store_reports(tmp_path / "u.db", [(CLINIC_REPORTED, "indirect", "2024-03-02", "Evening Bell")])
+    assert len({merged for merged, *_ in classes(tmp_path / "u.db").values()}) == 1
 
 
 def test_the_spark_merge_classes_as_the_store_does(tmp_path):

@@ -9,8 +9,9 @@ A known speaker's report also joins a statement when it rewords one of its repor
 story's window of its own (``link.stories.STORY_DAYS``): a quotation with a word or two changed
 (``reworded``: an altered quotation stays one statement, its changes shown by ``link.variants``), or a
 reported wording (indirect, or a mixed quote) and a quotation that say the same thing
-(``link.variants.paraphrase``; candidates share three content words). An unknown speaker is not one
-person, so their reports are only ever joined by the first rule.
+(``link.variants.paraphrase``; candidates share three content words, looked up in the weeks the
+report's story window spans, so a prolific speaker's lookup reads what they said that month, not all they
+ever said). An unknown speaker is not one person, so their reports are only ever joined by the first rule.
 
 A statement is the connected group of its person's reports linked so, so it never depends on the order
 reports arrive in: a report that is the same quote as two statements joins them into one.
@@ -22,13 +23,14 @@ SQLite, the Spark job one in memory per person (``MemoryStatements``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Protocol
 
 from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
-from .stories import close_in_time
+from .stories import STORY_DAYS, close_in_time, story_window
 from .text import stable_hash, words
 from .variants import PARAPHRASE_SHARED, directness, paraphrase, said_content, say_the_same
 
@@ -54,16 +56,32 @@ def quote_grams(norm: str) -> list[int]:
     return [stable_hash("quote", *tokens[i:i + QUOTE_GRAM]) for i in range(len(tokens) - QUOTE_GRAM + 1)]
 
 
-def content_keys(quote: str, kind: str) -> list[int]:
-    """What a wording is found by as a paraphrase: each content word (as ``paraphrase`` counts them, from the
-    quote as written), under its directness."""
-    return sorted(stable_hash("content", directness(kind), word) for word in said_content(quote))
+def content_keys(quote: str, kind: str, day: str = "") -> list[int]:
+    """What a wording reported on ``day`` ('YYYY-MM-DD' or '') is found by as a paraphrase: each content word
+    (as ``paraphrase`` counts them, from the quote as written) under its directness, once for any day (what
+    an undated report looks up) and once for its week (what a dated one looks up)."""
+    side = directness(kind)
+    content = said_content(quote)
+    return sorted({stable_hash("content", side, word) for word in content}
+                  | {stable_hash("content", side, word, week_of(day)) for word in content})
 
 
-def paraphrase_lookup(quote: str, kind: str) -> list[int]:
-    """The content keys of the wordings this one may paraphrase or be paraphrased by: reported ones for a
-    quotation, quotations for a reported one."""
-    return content_keys(quote, "indirect" if directness(kind) == "direct" else "direct")
+def week_of(day: str) -> str:
+    """The week a day falls in, counted from the calendar's start ('undated' for no day): a day's story window
+    spans at most its own week and the two beside it."""
+    return str(date.fromisoformat(day).toordinal() // STORY_DAYS) if day else "undated"
+
+
+def paraphrase_lookup(quote: str, kind: str, day: str = "") -> list[int]:
+    """The content keys of the wordings this one may paraphrase or be paraphrased by (reported ones for a
+    quotation, quotations for a reported one): for a dated report, those reported in the weeks its story
+    window spans or undated; for an undated one, those of any day."""
+    side = "reported" if directness(kind) == "direct" else "direct"
+    content = said_content(quote)
+    if not day:
+        return sorted(stable_hash("content", side, word) for word in content)
+    weeks = {week_of(edge) for edge in story_window(day)} | {week_of(day), "undated"}
+    return sorted(stable_hash("content", side, word, week) for word in content for week in weeks)
 
 
 def shares_gram(a: str, b: str) -> bool:
@@ -119,15 +137,15 @@ class StatementIndex(Protocol):
     def wordings(self, merged: int) -> Iterable[str]: ...  # normalised, the fullest first
     def reports_within(self, merged: int, day: str) -> Iterable[tuple[str, str]]: ...  # (quote, kind) in the window
     def new_statement(self, person: int) -> int: ...
-    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None: ...
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str, day: str) -> None: ...
     def add_report(self, merged: int, quote: str, kind: str, day: str) -> None: ...
     def absorb(self, merged: int, other: int) -> None: ...  # ``other`` becomes part of ``merged``
 
 
-def wording_keys(quote: str, norm: str, kind: str, person: int) -> list[int]:
-    """Every key a wording is indexed by: its grams, and for a known speaker (the only ones whose wordings are
-    paraphrases) its content words under its directness."""
-    return quote_grams(norm) + (content_keys(quote, kind) if person else [])
+def wording_keys(quote: str, norm: str, kind: str, person: int, day: str) -> list[int]:
+    """Every key a wording reported on ``day`` is indexed by: its grams, and for a known speaker (the only ones
+    whose wordings are paraphrases) its content words under its directness and week."""
+    return quote_grams(norm) + (content_keys(quote, kind, day) if person else [])
 
 
 def link_report(index: StatementIndex, person: int, quote: str, kind: str = "direct", day: str = "") -> int:
@@ -138,14 +156,14 @@ def link_report(index: StatementIndex, person: int, quote: str, kind: str = "dir
     near = index.candidates(person, grams)
     same = {m for m in near if any(same_quote(norm, w) for w in index.wordings(m))}
     if person:
-        near |= index.candidates(person, paraphrase_lookup(quote, kind), PARAPHRASE_SHARED)
+        near |= index.candidates(person, paraphrase_lookup(quote, kind, day), PARAPHRASE_SHARED)
         same |= {m for m in near - same if any(may_reword(norm, w) for w in index.wordings(m))
                  and any(reworded(quote, kind, other, other_kind) for other, other_kind in index.reports_within(m, day))}
     ordered = sorted(same)
     merged = ordered[0] if ordered else index.new_statement(person)
     for other in ordered[1:]:
         index.absorb(merged, other)
-    index.add_wording(merged, person, quote, norm, kind)
+    index.add_wording(merged, person, quote, norm, kind, day)
     index.add_report(merged, quote, kind, day)
     return merged
 
@@ -184,10 +202,10 @@ class MemoryStatements:
         self.reports[merged] = []
         return merged
 
-    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str, day: str) -> None:
         self.norms[merged].add(norm)
         self.shown[merged] = fullest([(quote, kind), self.shown.get(merged, (quote, kind))])
-        for key in wording_keys(quote, norm, kind, person):
+        for key in wording_keys(quote, norm, kind, person, day):
             self.by_key.setdefault((person, key), set()).add(merged)
 
     def add_report(self, merged: int, quote: str, kind: str, day: str) -> None:

@@ -228,11 +228,11 @@ class SqlStatements:
         self.new.add(merged)
         return merged
 
-    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str) -> None:
+    def add_wording(self, merged: int, person: int, quote: str, norm: str, kind: str, day: str) -> None:
         if self.db.execute("INSERT OR IGNORE INTO merged_wordings (merged_id, norm) VALUES (?, ?)", (merged, norm)).rowcount:
-            keys = statement_rules.wording_keys(quote, norm, kind, person)
-        else:  # a wording met before: only its content keys may be new (reported now, directly before)
-            keys = statement_rules.content_keys(quote, kind) if person else []
+            keys = statement_rules.wording_keys(quote, norm, kind, person, day)
+        else:  # a wording met before: only its content keys may be new (reported now, directly before, or another week)
+            keys = statement_rules.content_keys(quote, kind, day) if person else []
         self.db.executemany("INSERT OR IGNORE INTO quote_fingerprints (person, fingerprint, merged_id) VALUES (?, ?, ?)",
                             [(person, key, merged) for key in set(keys)])
         self.show_fullest(merged, [(quote, kind)])
@@ -260,6 +260,16 @@ class SqlStatements:
         self.db.execute("DELETE FROM merged_statements WHERE id = ?", (other,))
         self.reshaped = True
         self.new.clear()
+
+
+def index_report_weeks(db: sqlite3.Connection) -> None:
+    """Each known speaker's report indexed by its content words in its week too (a store made before schema 8
+    has only the keys of any day): the keys linking it now would write."""
+    index = SqlStatements(db)
+    rows = db.execute("SELECT s.merged_id, s.person_id, s.quote, s.kind, a.published FROM statements s"
+                      " JOIN articles a ON a.id = s.article_id WHERE s.merged_id IS NOT NULL AND s.person_id IS NOT NULL")
+    for merged, person, quote, kind, published in rows.fetchall():
+        index.add_wording(merged, person, quote, normalise_quote(quote), kind, report_day(published))
 
 
 def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | None, quote: str, kind: str,

@@ -133,8 +133,8 @@ def index_wordings(db: sqlite3.Connection) -> None:
     """Each merged statement's wordings (its reports' quotes, normalised) and their keys, under its person; and
     its reports classed (an export holds the classes, but one made before schema 7 does not)."""
     wordings = SqlStatements(db)
-    for merged, person, quote, kind in reports(db, "s.merged_id, s.person_id, s.quote, s.kind"):
-        wordings.add_wording(merged, person or 0, quote, normalise_quote(quote), kind)
+    for merged, person, quote, kind, published in reports(db, "s.merged_id, s.person_id, s.quote, s.kind, a.published"):
+        wordings.add_wording(merged, person or 0, quote, normalise_quote(quote), kind, report_day(published))
     for (merged,) in db.execute("SELECT id FROM merged_statements").fetchall():
         class_reports(db, merged)
 

@@ -236,12 +236,15 @@ MIGRATIONS = [
     ALTER TABLE merged_statements ADD COLUMN first_id INTEGER;  -- the statement that reported it first
     ALTER TABLE merged_statements ADD COLUMN fullest_kind TEXT;  -- the kind its fullest wording was reported as
     """,
+    # 8: a known speaker's wordings are also found as paraphrases by their content words in the week of each
+    # report (link.statements.content_keys); the backfill adds those keys. No table changes.
+    "",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 # Work a migration needs beyond SQL: versions 5 and 7 link the articles already stored again (7 for its statements,
 # but the stories their old merges made go too), with today's rules, so it runs once every migration's SQL has
-# made today's schema.
-BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_articles}
+# made today's schema; 8 adds keys that linking again would write too.
+BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_articles, 8: linking.index_report_weeks}
 
 
 BUSY_SECONDS = 30  # how long a connection waits for another process's lock before giving up
