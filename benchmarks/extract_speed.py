@@ -1,49 +1,50 @@
-"""Articles per second and peak memory of `extract`, one process, on real news, beside the
-full spaCy pipeline run over the same articles (what a parser-based extractor pays at least).
+"""Articles per second of `extract` beside textacy's, in one run: the same articles, each system in a
+process of its own (one core), its model load included; and onrecord's parse cache hit rate and memory.
 
-    python benchmarks/extract_speed.py [--corpus bbc|polnear|reuters] [--limit N] [--no-baseline]
+    python benchmarks/extract_speed.py [--corpus polnear-dev|reuters|bbc] [--limit N]
+
+The targets (issue 20): at least 3x textacy on the 60 PolNeAR dev articles (each text once), at least 5x on
+the first 2,000 Reuters-21578 stories (a wire's updates repeat their sentences). textacy runs from the
+benchmark environment (`make bench` installs it in .venv-bench); without it only onrecord is measured.
 """
 
 import argparse
-import resource
-import time
+import json
+import subprocess
+import sys
+from pathlib import Path
 
-import spacy
-from common import jsonl_records
+HERE = Path(__file__).resolve().parent
+BENCH_PYTHON = HERE.parent / ".venv-bench" / "bin" / "python"
+TARGETS = {"polnear-dev": 3.0, "reuters": 5.0}
 
-from onrecord import extract
-from onrecord.parse import load_model, model_name
 
-CORPORA = {
-    "bbc": "bbc-news-2225/bbc.jsonl.gz",
-    "polnear": "polnear-attribution/polnear.jsonl.gz",
-    "reuters": "reuters-21578/reuters21578.jsonl.gz",
-}
+def measured(python: Path | str, system: str, corpus: str, limit: int) -> dict:
+    out = subprocess.run([str(python), str(HERE / "peers.py"), "--system", system, "--corpus", corpus, "--limit", str(limit)],
+                         check=True, capture_output=True, text=True, cwd=HERE)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", choices=CORPORA, default="bbc")
-    parser.add_argument("--limit", type=int, default=500)
-    parser.add_argument("--no-baseline", action="store_true", help="skip timing the full spaCy pipeline")
+    parser.add_argument("--corpus", choices=("polnear-dev", "reuters", "bbc"), default="polnear-dev")
+    parser.add_argument("--limit", type=int, default=None, help="articles (default: 60 of PolNeAR dev, else 2,000)")
     args = parser.parse_args()
-    texts = [f"{r.get('title') or ''}\n\n{r['text']}" for r, _ in zip(jsonl_records(CORPORA[args.corpus]), range(args.limit))]
-    nlp = load_model()
-    extract(texts[0], model=nlp)  # warm-up: first call pays one-off allocations
-    started = time.perf_counter()
-    statements = sum(len(extract(text, model=nlp)) for text in texts)
-    elapsed = time.perf_counter() - started
-    words = sum(len(t.split()) for t in texts)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"corpus={args.corpus} articles={len(texts)} words={words} statements={statements}")
-    print(f"elapsed_s={elapsed:.1f} articles_per_s={len(texts) / elapsed:.1f} words_per_s={words / elapsed:.0f} peak_rss_mib={peak_mib:.0f}")
-    if not args.no_baseline:
-        full = spacy.load(model_name())
-        started = time.perf_counter()
-        for _ in full.pipe(texts):
-            pass
-        baseline = len(texts) / (time.perf_counter() - started)
-        print(f"spacy_full_pipeline_articles_per_s={baseline:.1f} onrecord_vs_full_pipeline={len(texts) / elapsed / baseline:.2f}x")
+    limit = args.limit or (60 if args.corpus == "polnear-dev" else 2000)
+    ours = measured(sys.executable, "onrecord", args.corpus, limit)
+    print(f"onrecord corpus={args.corpus} articles={ours['articles']} found={ours['found']} seconds={ours['seconds']} "
+          f"articles_per_s={ours['articles_per_s']} (after load: {ours['loaded_articles_per_s']}) "
+          f"peak_rss_mib={ours['peak_rss_mib']} cache_hit_rate={ours.get('cache_hit_rate')} "
+          f"cache_sentences={ours.get('cache_sentences')} cache_tokens={ours.get('cache_tokens')}")
+    if not BENCH_PYTHON.exists():
+        print("textacy: not installed (make bench installs it in .venv-bench)")
+        return
+    peer = measured(BENCH_PYTHON, "textacy", args.corpus, limit)
+    ratio = ours["articles_per_s"] / peer["articles_per_s"]
+    target = TARGETS.get(args.corpus)
+    print(f"textacy  corpus={args.corpus} articles={peer['articles']} found={peer['found']} seconds={peer['seconds']} "
+          f"articles_per_s={peer['articles_per_s']} (after load: {peer['loaded_articles_per_s']}) peak_rss_mib={peer['peak_rss_mib']}")
+    print(f"onrecord_vs_textacy={ratio:.2f}x" + (f" target={target}x {'met' if ratio >= target else 'NOT met'}" if target else ""))
 
 
 if __name__ == "__main__":

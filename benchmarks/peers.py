@@ -1,6 +1,6 @@
 """One system's speed (and, on PolNeAR, accuracy) on the same articles, in its own process, as a JSON line.
 
-    python benchmarks/peers.py --system onrecord|textacy|spacy|regex [--corpus bbc|polnear] [--limit N]
+    python benchmarks/peers.py --system onrecord|textacy|spacy|regex [--corpus bbc|polnear|polnear-dev|reuters] [--limit N]
     python benchmarks/peers.py --system onrecord|textacy --accuracy      # PolNeAR dev split
 
 - onrecord: `onrecord.extract` (what `ingest` runs per article);
@@ -19,7 +19,8 @@ import time
 
 from common import jsonl_records
 
-CORPORA = {"bbc": "bbc-news-2225/bbc.jsonl.gz", "polnear": "polnear-attribution/polnear.jsonl.gz"}
+CORPORA = {"bbc": "bbc-news-2225/bbc.jsonl.gz", "polnear": "polnear-attribution/polnear.jsonl.gz",
+           "polnear-dev": "polnear-attribution/polnear.jsonl.gz", "reuters": "reuters-21578/reuters21578.jsonl.gz"}
 QUOTED = re.compile(r"[\"“]([^\"“”\n]{1,2000})[\"”]")
 Found = namedtuple("Found", "start end speaker speaker_mention")  # what score_attributions reads of a statement
 
@@ -60,16 +61,35 @@ def extractor(system: str):
     return textacy_quotes
 
 
+def texts_of(corpus: str, limit: int) -> list[str]:
+    """The first ``limit`` articles of a corpus in its own order (for polnear-dev, of the dev split), headline first."""
+    records = jsonl_records(CORPORA[corpus])
+    if corpus == "polnear-dev":
+        records = (r for r in records if r["split"] == "dev")
+    return [f"{r.get('title') or ''}\n\n{r['text']}" for r, _ in zip(records, range(limit))]
+
+
 def speed(system: str, corpus: str, limit: int) -> dict:
-    texts = [f"{r.get('title') or ''}\n\n{r['text']}" for r, _ in zip(jsonl_records(CORPORA[corpus]), range(limit))]
-    run = extractor(system)
-    run(texts[0])
+    """Articles per second with the model load included (``loaded_*``: after a warm-up, without it)."""
+    texts = texts_of(corpus, limit)
     started = time.perf_counter()
-    found = sum(len(run(text)) for text in texts)
-    elapsed = time.perf_counter() - started
-    return {"figure": "speed", "system": system, "corpus": corpus, "articles": len(texts), "found": found,
-            "seconds": round(elapsed, 2), "articles_per_s": round(len(texts) / elapsed, 2),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    run = extractor(system)
+    found = len(run(texts[0]))
+    warm = time.perf_counter()
+    found += sum(len(run(text)) for text in texts[1:])
+    ended = time.perf_counter()
+    figures = {"figure": "speed", "system": system, "corpus": corpus, "articles": len(texts), "found": found,
+               "seconds": round(ended - started, 2), "articles_per_s": round(len(texts) / (ended - started), 2),
+               "loaded_articles_per_s": round((len(texts) - 1) / (ended - warm), 2),
+               "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    if system == "onrecord":
+        from onrecord import parse
+
+        if hasattr(parse, "parse_cache"):  # the code before issue 20, measured for comparison, has none
+            cache = parse.parse_cache(parse.load_model())
+            figures |= {"cache_hit_rate": round(cache.hit_rate(), 3), "cache_sentences": len(cache.docs),
+                        "cache_tokens": cache.held}
+    return figures
 
 
 def accuracy(system: str, split: str = "dev") -> dict:

@@ -34,7 +34,8 @@ def runs(quick: bool) -> list[tuple[str, list[str]]]:
     sizes = ["1000", "10000"] if quick else ["1000", "10000", "100000"]
     return peers + accuracy + [
         ("speaker names", [PYTHON, "speaker_names.py", "--limit", "200" if quick else "10000"]),
-        ("extract speed polnear", [PYTHON, "extract_speed.py", "--corpus", "polnear", "--limit", limit, "--no-baseline"]),
+        ("extract speed polnear dev", [PYTHON, "extract_speed.py", "--corpus", "polnear-dev"]),
+        ("extract speed reuters", [PYTHON, "extract_speed.py", "--corpus", "reuters", "--limit", "500" if quick else "2000"]),
         ("ingest 1k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "1000"]),
         ("ingest 10k", [PYTHON, "ingest_speed.py", "--corpus", "reuters", "--limit", "10000"]),
         ("grouping", [PYTHON, "grouping_scale.py", "--sizes", *sizes]),

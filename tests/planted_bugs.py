@@ -109,6 +109,19 @@ BUGS = [
     Bug("variants --altered lists every varied statement", "store/queries.py", """" AND variant = 'altered'" if altered else""",
         """"" if altered else""",
         ("tests/test_variants_cli.py::test_altered_keeps_only_statements_with_an_altered_report",)),
+    Bug("a paraphrase looked up in its own week only", "link/statements.py",
+        "{week_of(edge) for edge in story_window(day)} | {week_of(day), \"undated\"}", "{week_of(day), \"undated\"}",
+        ("tests/test_variants.py::test_a_paraphrase_a_window_apart_or_undated_joins_in_either_order",)),
+    Bug("a parsed sentence keyed without its spaces", "parse.py", "{'1' if t.whitespace_ else '0'}", "",
+        ("tests/test_parse.py::test_the_key_is_the_tokens_and_the_spaces_between_them",)),
+    Bug("a cached parse given to the wrong sentence", "parse.py", "tokens=parsed[key], offset", "tokens=next(iter(parsed.values())), offset",
+        ("tests/test_parse.py::test_an_update_parses_only_its_new_sentences_and_extracts_what_a_fresh_parse_does",)),
+    Bug("the cache never drops a sentence", "parse.py", "        while self.held > self.limit:", "        while False:",
+        ("tests/test_parse.py::test_the_cache_keeps_the_most_recently_used_within_its_token_limit",)),
+    Bug("a window's first word kept as a name", "parse.py", "                                             if any(may_name(doc[start + t.i]) for t in e))",
+        "                                             )", ("tests/test_parse.py::test_names_found_in_windows_are_the_names_the_whole_sentence_gives",)),
+    Bug("a sentence-initial acronym read as no name", "parse.py", "(token.i > 0 or sum(c.isupper() for c in token.text) > 1)",
+        "token.i > 0", ("tests/test_parse.py::test_names_found_in_windows_are_the_names_the_whole_sentence_gives",)),
 ]
 
 

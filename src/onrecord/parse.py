@@ -2,13 +2,21 @@
 
 The full pipeline (tagger, parser, NER) runs only on sentences that hold a reporting cue
 outside quotation marks (or a colon opening a quotation); every other sentence is just tokenized
-and split. Names in those sentences are found by the entities stage, by string matching.
+and split. Names in those sentences are found by the entities stage, by string matching. In a
+parsed sentence, NER reads only the few words around each word that may be a name.
+
+Each sentence is parsed as a Doc of its own, so its parse depends on its tokens alone, and news repeats
+itself: wire copy carried by many outlets, the updates of one story, boilerplate paragraphs. A parsed
+sentence is kept (``ParseCache``, one per pipeline in each process) and never parsed again while kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +39,9 @@ LONG_RUN = re.compile(r"\S{100,}")
 # The attribute ruler and lemmatizer cost as much as the tagger and parser together; the stages
 # read the fine-grained tag and know their cue verbs' forms, so those two are not run.
 SKIPPED_COMPONENTS = ["senter", "attribute_ruler", "lemmatizer"]
+# Parsed sentences kept per pipeline and process, counted in tokens; a kept token costs about 0.2 KiB (its
+# tok2vec tensor is dropped), so the cache stays under about 100 MiB.
+PARSE_CACHE_TOKENS = 500_000
 
 
 @dataclass(frozen=True)
@@ -154,12 +165,126 @@ def is_introducing_colon(token) -> bool:
     return token.text == ":" and (token.i + 1 == len(token.doc) or token.nbor(1).text in "“\"")
 
 
+class ParseCache:
+    """Parsed sentences by their tokens, the least recently used dropped first once they hold more than
+    ``tokens`` tokens. (An OrderedDict is the whole of an LRU; a library for it is not worth a dependency.)"""
+
+    def __init__(self, tokens: int = PARSE_CACHE_TOKENS):
+        self.limit = tokens
+        self.held = 0
+        self.docs: OrderedDict[bytes, Doc] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key: bytes) -> Doc | None:
+        doc = self.docs.get(key)
+        if doc is not None:
+            self.docs.move_to_end(key)
+        return doc
+
+    def put(self, key: bytes, doc: Doc) -> None:
+        if key in self.docs or len(doc) > self.limit:
+            return
+        doc.tensor = doc.tensor[:0]  # the stages read tags, arcs and entities, never the embedding
+        self.docs[key] = doc
+        self.held += len(doc)
+        while self.held > self.limit:
+            self.held -= len(self.docs.popitem(last=False)[1])
+
+    def hit_rate(self) -> float:
+        return self.hits / (self.hits + self.misses) if self.hits + self.misses else 0.0
+
+
+CACHES: weakref.WeakKeyDictionary[Language, ParseCache] = weakref.WeakKeyDictionary()
+
+
+def parse_cache(nlp: Language) -> ParseCache:
+    """The pipeline's cache in this process (a sentence parsed by another pipeline is another parse)."""
+    if nlp not in CACHES:
+        CACHES[nlp] = ParseCache()
+    return CACHES[nlp]
+
+
+def sentence_key(sent: TokenSpan) -> bytes:
+    """What a standalone sentence's parse depends on: its words and the spaces between them."""
+    tokens = "\x1f".join(f"{t.text}{'1' if t.whitespace_ else '0'}" for t in sent)
+    return hashlib.blake2b(tokens.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def parse_selected(nlp: Language, found: list[Sentence]) -> list[Sentence]:
-    selected = [i for i, s in enumerate(found) if s.tokens is not None]
-    docs = nlp.pipe(standalone(found[i].tokens) for i in selected)
-    for i, doc in zip(selected, docs):
-        found[i] = Sentence(found[i].span, found[i].paragraph, tokens=doc, offset=found[i].span.start)
+    """Parse the selected sentences, each text once: a sentence met before (in this article or, while the
+    cache keeps it, another) is given the parse it had."""
+    cache = parse_cache(nlp)
+    keys = {i: sentence_key(s.tokens) for i, s in enumerate(found) if s.tokens is not None}
+    parsed: dict[bytes, Doc] = {}
+    unparsed: dict[bytes, Doc] = {}
+    for i, key in keys.items():
+        doc = parsed.get(key) or cache.get(key)
+        if doc is not None:
+            parsed[key] = doc
+            cache.hits += 1
+        elif key in unparsed:
+            cache.hits += 1
+        else:
+            unparsed[key] = standalone(found[i].tokens)
+            cache.misses += 1
+    for key, doc in zip(unparsed, parsed_docs(nlp, list(unparsed.values()))):
+        parsed[key] = doc
+        cache.put(key, doc)
+    for i, key in keys.items():
+        found[i] = Sentence(found[i].span, found[i].paragraph, tokens=parsed[key], offset=found[i].span.start)
     return found
+
+
+NER_CONTEXT = 4  # tokens each side of a name: as far as the NER's own embedding reads its neighbours
+
+
+def parsed_docs(nlp: Language, docs: list[Doc]) -> list[Doc]:
+    """Tags, arcs and entities. An NER with its own embedding (the small English pipeline's: half the
+    pipeline's time) reads only the windows around names; one that listens to a shared embedding reads
+    whole sentences, as it was trained to."""
+    if not ner_stands_alone(nlp):
+        return list(nlp.pipe(docs))
+    with nlp.select_pipes(disable=["ner"]):
+        docs = list(nlp.pipe(docs))
+    recognise_names(nlp, docs)
+    return docs
+
+
+@lru_cache(maxsize=4)
+def ner_stands_alone(nlp: Language) -> bool:
+    return not any("ner" in getattr(component, "listening_components", ()) for _, component in nlp.pipeline)
+
+
+def recognise_names(nlp: Language, docs: list[Doc]) -> None:
+    """Entities of each doc from NER run on its name windows alone, each a Doc of its own; an entity
+    the NER finds there without a name in it (a window's first word taken for a name) is dropped."""
+    windows = [(doc, start, end) for doc in docs for start, end in name_windows(doc)]
+    pieces = [Doc(nlp.vocab, words=[t.text for t in doc[start:end]],
+                  spaces=[bool(t.whitespace_) for t in doc[start:end]]) for doc, start, end in windows]
+    found: dict[int, list] = {}
+    for (doc, start, _), piece in zip(windows, nlp.get_pipe("ner").pipe(pieces)):
+        found.setdefault(id(doc), []).extend(TokenSpan(doc, start + e.start, start + e.end, e.label) for e in piece.ents
+                                             if any(may_name(doc[start + t.i]) for t in e))
+    for doc in docs:
+        doc.set_ents(found.get(id(doc), []), default="outside")
+
+
+def name_windows(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token ranges around the words that may be names, NER_CONTEXT either side, joined where they meet."""
+    marks = [t.i for t in doc if may_name(t)]
+    windows: list[tuple[int, int]] = []
+    for i in marks:
+        start, end = max(0, i - NER_CONTEXT), min(len(doc), i + NER_CONTEXT + 1)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def may_name(token) -> bool:
+    """A proper noun, or a capital that does not only start the sentence ('ICEG said' does)."""
+    return is_proper_noun(token) or token.text[:1].isupper() and (token.i > 0 or sum(c.isupper() for c in token.text) > 1)
 
 
 def standalone(sent: TokenSpan) -> Doc:

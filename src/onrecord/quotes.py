@@ -170,7 +170,8 @@ def find_cues(sentences: list[Sentence], inside: DisjointSpans) -> list[Cue]:
     for sentence in sentences:
         if sentence.tokens is None:
             continue
-        found = [cue for token in sentence.tokens if sentence.char(token) not in inside  # speech inside a quotation is the quotation's
+        found = [cue for token in sentence.tokens if token.lower_ in CUE_FORMS  # what make_cue reads, and far fewer
+                 and sentence.char(token) not in inside  # speech inside a quotation is the quotation's
                  and (cue := make_cue(sentence, token, inside)) is not None]
         cues.extend(found or filter(None, [colon_cue(sentence, inside)]))
     return cues
