@@ -258,23 +258,27 @@ def ner_stands_alone(nlp: Language) -> bool:
 def recognise_names(nlp: Language, docs: list[Doc]) -> None:
     """Entities of each doc from NER run on its name windows alone, each a Doc of its own; an entity
     the NER finds there without a name in it (a window's first word taken for a name) is dropped."""
-    windows = [(doc, start, end) for doc in docs for start, end in name_windows(doc)]
-    pieces = [Doc(nlp.vocab, words=[t.text for t in doc[start:end]],
-                  spaces=[bool(t.whitespace_) for t in doc[start:end]]) for doc, start, end in windows]
-    found: dict[int, list] = {}
-    for (doc, start, _), piece in zip(windows, nlp.get_pipe("ner").pipe(pieces)):
-        found.setdefault(id(doc), []).extend(TokenSpan(doc, start + e.start, start + e.end, e.label) for e in piece.ents
-                                             if any(may_name(doc[start + t.i]) for t in e))
+    windows: list[tuple[Doc, int, set[int]]] = []
+    pieces: list[Doc] = []
     for doc in docs:
-        doc.set_ents(found.get(id(doc), []), default="outside")
+        names = {t.i for t in doc if may_name(t)}
+        words, spaces = [t.text for t in doc], [bool(t.whitespace_) for t in doc]
+        for start, end in name_windows(sorted(names), len(doc)):
+            windows.append((doc, start, names))
+            pieces.append(Doc(nlp.vocab, words=words[start:end], spaces=spaces[start:end]))
+    found: dict[int, list[TokenSpan]] = {id(doc): [] for doc in docs}
+    for (doc, start, names), piece in zip(windows, nlp.get_pipe("ner").pipe(pieces)):
+        found[id(doc)].extend(TokenSpan(doc, start + e.start, start + e.end, e.label) for e in piece.ents
+                              if not names.isdisjoint(range(start + e.start, start + e.end)))
+    for doc in docs:
+        doc.set_ents(found[id(doc)], default="outside")
 
 
-def name_windows(doc: Doc) -> list[tuple[int, int]]:
-    """(start, end) token ranges around the words that may be names, NER_CONTEXT either side, joined where they meet."""
-    marks = [t.i for t in doc if may_name(t)]
+def name_windows(names: list[int], length: int) -> list[tuple[int, int]]:
+    """(start, end) token ranges around the tokens ``names`` (in order), NER_CONTEXT either side, joined where they meet."""
     windows: list[tuple[int, int]] = []
-    for i in marks:
-        start, end = max(0, i - NER_CONTEXT), min(len(doc), i + NER_CONTEXT + 1)
+    for i in names:
+        start, end = max(0, i - NER_CONTEXT), min(length, i + NER_CONTEXT + 1)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
