@@ -77,17 +77,27 @@ def test_the_key_is_the_tokens_and_the_spaces_between_them(nlp):
 
 def test_the_cache_keeps_the_most_recently_used_within_its_token_limit(nlp):
     cache = ParseCache(tokens=10)
-    docs = {name: nlp.make_doc(text) for name, text in
+    docs = {name: nlp(text) for name, text in
             [("a", "one two three four"), ("b", "five six seven"), ("c", "eight nine ten"), ("long", "w " * 11)]}
     for name in ("a", "b"):
         cache.put(name.encode(), docs[name])
-    assert cache.get(b"a") is docs["a"]  # now the most recently used
+    assert cache.get(b"a") is not None  # now the most recently used
     cache.put(b"c", docs["c"])  # 4 + 3 + 3 tokens: all kept
     cache.put(b"long", docs["long"])  # longer than the whole cache: not kept
     assert cache.held == 10 and cache.get(b"long") is None
-    cache.put(b"d", nlp.make_doc("eleven twelve"))  # over the limit: the least recently used (b) goes
-    assert cache.get(b"b") is None and cache.get(b"a") is docs["a"] and cache.get(b"c") is docs["c"]
+    cache.put(b"d", nlp("eleven twelve"))  # over the limit: the least recently used (b) goes
+    assert cache.get(b"b") is None and cache.get(b"a") is not None and cache.get(b"c") is not None
     assert cache.held == 9
+
+
+def test_a_parse_from_the_cache_is_the_parse_itself(nlp):
+    sentence = "In a statement on Friday, Mara Quillan, who chairs the Kellsay Ferry Company, said fares would rise."
+    cache, parsed = ParseCache(), nlp(sentence)
+    cache.put(b"s", parsed)
+    again = nlp.make_doc(sentence).from_array(parse.PARSE_ATTRS, cache.get(b"s"))
+    assert [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in again] == \
+        [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in parsed]
+    assert [(e.text, e.label_) for e in again.ents] == [(e.text, e.label_) for e in parsed.ents]
 
 
 NAMED = [

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
@@ -39,9 +40,10 @@ LONG_RUN = re.compile(r"\S{100,}")
 # The attribute ruler and lemmatizer cost as much as the tagger and parser together; the stages
 # read the fine-grained tag and know their cue verbs' forms, so those two are not run.
 SKIPPED_COMPONENTS = ["senter", "attribute_ruler", "lemmatizer"]
-# Parsed sentences kept per pipeline and process, counted in tokens; a kept token costs about 0.2 KiB (its
-# tok2vec tensor is dropped), so the cache stays under about 100 MiB.
+# Parsed sentences kept per pipeline and process, counted in tokens: each keeps only what the stages read
+# of its parse (PARSE_ATTRS, 40 bytes a token), so the cache stays under about 40 MiB.
 PARSE_CACHE_TOKENS = 500_000
+PARSE_ATTRS = ["TAG", "DEP", "HEAD", "ENT_IOB", "ENT_TYPE"]
 
 
 @dataclass(frozen=True)
@@ -166,29 +168,29 @@ def is_introducing_colon(token) -> bool:
 
 
 class ParseCache:
-    """Parsed sentences by their tokens, the least recently used dropped first once they hold more than
-    ``tokens`` tokens. (An OrderedDict is the whole of an LRU; a library for it is not worth a dependency.)"""
+    """Parsed sentences by their tokens (the parse as PARSE_ATTRS arrays), the least recently used dropped
+    first once they hold more than ``tokens`` tokens. (An OrderedDict is the whole of an LRU; a library for
+    it is not worth a dependency.)"""
 
     def __init__(self, tokens: int = PARSE_CACHE_TOKENS):
         self.limit = tokens
         self.held = 0
-        self.docs: OrderedDict[bytes, Doc] = OrderedDict()
+        self.parses: OrderedDict[bytes, numpy.ndarray] = OrderedDict()
         self.hits = self.misses = 0
 
-    def get(self, key: bytes) -> Doc | None:
-        doc = self.docs.get(key)
-        if doc is not None:
-            self.docs.move_to_end(key)
-        return doc
+    def get(self, key: bytes) -> numpy.ndarray | None:
+        parse = self.parses.get(key)
+        if parse is not None:
+            self.parses.move_to_end(key)
+        return parse
 
     def put(self, key: bytes, doc: Doc) -> None:
-        if key in self.docs or len(doc) > self.limit:
+        if key in self.parses or len(doc) > self.limit:
             return
-        doc.tensor = doc.tensor[:0]  # the stages read tags, arcs and entities, never the embedding
-        self.docs[key] = doc
+        self.parses[key] = doc.to_array(PARSE_ATTRS)
         self.held += len(doc)
         while self.held > self.limit:
-            self.held -= len(self.docs.popitem(last=False)[1])
+            self.held -= len(self.parses.popitem(last=False)[1])
 
     def hit_rate(self) -> float:
         return self.hits / (self.hits + self.misses) if self.hits + self.misses else 0.0
@@ -215,23 +217,23 @@ def parse_selected(nlp: Language, found: list[Sentence]) -> list[Sentence]:
     cache keeps it, another) is given the parse it had."""
     cache = parse_cache(nlp)
     keys = {i: sentence_key(s.tokens) for i, s in enumerate(found) if s.tokens is not None}
-    parsed: dict[bytes, Doc] = {}
+    docs = {i: standalone(found[i].tokens) for i in keys}
     unparsed: dict[bytes, Doc] = {}
     for i, key in keys.items():
-        doc = parsed.get(key) or cache.get(key)
-        if doc is not None:
-            parsed[key] = doc
+        parse = cache.get(key)
+        if parse is not None:
+            docs[i].from_array(PARSE_ATTRS, parse)
             cache.hits += 1
         elif key in unparsed:
             cache.hits += 1
         else:
-            unparsed[key] = standalone(found[i].tokens)
+            unparsed[key] = docs[i]
             cache.misses += 1
-    for key, doc in zip(unparsed, parsed_docs(nlp, list(unparsed.values()))):
-        parsed[key] = doc
+    parsed = dict(zip(unparsed, parsed_docs(nlp, list(unparsed.values()))))
+    for key, doc in parsed.items():
         cache.put(key, doc)
     for i, key in keys.items():
-        found[i] = Sentence(found[i].span, found[i].paragraph, tokens=parsed[key], offset=found[i].span.start)
+        found[i] = Sentence(found[i].span, found[i].paragraph, tokens=parsed.get(key, docs[i]), offset=found[i].span.start)
     return found
 
 
