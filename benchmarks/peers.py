@@ -87,7 +87,7 @@ def speed(system: str, corpus: str, limit: int) -> dict:
 
         if hasattr(parse, "parse_cache"):  # the code before issue 20, measured for comparison, has none
             cache = parse.parse_cache(parse.load_model())
-            figures |= {"cache_hit_rate": round(cache.hit_rate(), 3), "cache_sentences": len(cache.docs),
+            figures |= {"cache_hit_rate": round(cache.hit_rate(), 3), "cache_sentences": len(cache.parses),
                         "cache_tokens": cache.held}
     return figures
 
