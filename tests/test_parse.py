@@ -127,3 +127,11 @@ def test_ner_reads_a_few_words_around_each_name_and_not_the_rest(nlp):
     covered = sum(end - start for start, end in windows)
     assert 0 < covered < len(doc) // 2
     assert all(any(t.text in ("March", "Mara", "Quillan") for t in doc[start:end]) for start, end in windows)
+
+
+def test_a_name_or_nationality_that_starts_the_sentence_is_read_by_ner(nlp):
+    for sentence in ("Venezuelan authorities have said the border will stay closed until March.",
+                     "Chinese wine sales are growing fast, the trade board said on Monday."):
+        windowed = parsed_docs(nlp, [nlp.make_doc(sentence)])[0]
+        assert [(e.text, e.label_) for e in windowed.ents if e.start == 0] == \
+            [(e.text, e.label_) for e in nlp(sentence).ents if e.start == 0] != []

@@ -239,7 +239,8 @@ CLINIC_SAID = "The clinic will reopen in May after the repairs"
 CLINIC_REPORTED = "the clinic would reopen in May"
 
 
-@pytest.mark.parametrize("days", [("2024-03-01", "2024-03-08"), ("2024-03-08", "2024-03-01"), ("2024-03-05", "")])
+@pytest.mark.parametrize("days", [("2024-03-01", "2024-03-08"), ("2024-03-08", "2024-03-01"), ("2024-03-05", ""),
+                                  ("2024-03-01T09:30:00Z", "2024-03-08")])
 def test_a_paraphrase_a_window_apart_or_undated_joins_in_either_order(days):
     for reports in ([(CLINIC_SAID, "direct", days[0]), (CLINIC_REPORTED, "indirect", days[1])],
                     [(CLINIC_REPORTED, "indirect", days[1]), (CLINIC_SAID, "direct", days[0])]):

@@ -17,6 +17,7 @@ import os
 import re
 import weakref
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,7 +182,8 @@ class ParseCache:
     def get(self, key: bytes) -> numpy.ndarray | None:
         parse = self.parses.get(key)
         if parse is not None:
-            self.parses.move_to_end(key)
+            with suppress(KeyError):  # another thread's put may have dropped it meanwhile
+                self.parses.move_to_end(key)
         return parse
 
     def put(self, key: bytes, doc: Doc) -> None:
@@ -246,13 +248,11 @@ def parsed_docs(nlp: Language, docs: list[Doc]) -> list[Doc]:
     whole sentences, as it was trained to."""
     if not ner_stands_alone(nlp):
         return list(nlp.pipe(docs))
-    with nlp.select_pipes(disable=["ner"]):
-        docs = list(nlp.pipe(docs))
+    docs = list(nlp.pipe(docs, disable=["ner"]))
     recognise_names(nlp, docs)
     return docs
 
 
-@lru_cache(maxsize=4)
 def ner_stands_alone(nlp: Language) -> bool:
     return not any("ner" in getattr(component, "listening_components", ()) for _, component in nlp.pipeline)
 
@@ -289,8 +289,10 @@ def name_windows(names: list[int], length: int) -> list[tuple[int, int]]:
 
 
 def may_name(token) -> bool:
-    """A proper noun, or a capital that does not only start the sentence ('ICEG said' does)."""
-    return is_proper_noun(token) or token.text[:1].isupper() and (token.i > 0 or sum(c.isupper() for c in token.text) > 1)
+    """A proper noun, or a capital that does not only start the sentence: past the first word, or on an
+    acronym ('ICEG said'), a noun or an adjective ('Venezuelan authorities said') there."""
+    return is_proper_noun(token) or token.text[:1].isupper() and (
+        token.i > 0 or sum(c.isupper() for c in token.text) > 1 or token.tag_ in ("JJ", "NN", "NNS"))
 
 
 def standalone(sent: TokenSpan) -> Doc:

@@ -30,7 +30,7 @@ from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
-from .stories import STORY_DAYS, close_in_time, story_window
+from .stories import STORY_DAYS, close_in_time, report_day, story_window
 from .text import stable_hash, words
 from .variants import PARAPHRASE_SHARED, directness, paraphrase, said_content, say_the_same
 
@@ -151,6 +151,7 @@ def wording_keys(quote: str, norm: str, kind: str, person: int, day: str) -> lis
 def link_report(index: StatementIndex, person: int, quote: str, kind: str = "direct", day: str = "") -> int:
     """The statement a report of ``quote`` (of ``kind``, dated ``day``: 'YYYY-MM-DD' or '') by ``person``
     (0: unknown) belongs to, joined or started."""
+    day = report_day(day)  # a timestamp counts by its day
     norm = normalise_quote(quote)
     grams = quote_grams(norm)
     near = index.candidates(person, grams)
