@@ -289,10 +289,9 @@ def name_windows(names: list[int], length: int) -> list[tuple[int, int]]:
 
 
 def may_name(token) -> bool:
-    """A proper noun, or a capital that does not only start the sentence: past the first word, or on an
-    acronym ('ICEG said'), a noun or an adjective ('Venezuelan authorities said') there."""
-    return is_proper_noun(token) or token.text[:1].isupper() and (
-        token.i > 0 or sum(c.isupper() for c in token.text) > 1 or token.tag_ in ("JJ", "NN", "NNS"))
+    """A proper noun, or a capital that does not only start the sentence: past the first word, or on a
+    noun or an adjective there ('ICEG said', 'Venezuelan authorities said'; not 'The', 'He', 'In')."""
+    return is_proper_noun(token) or token.text[:1].isupper() and (token.i > 0 or token.tag_ in ("JJ", "NN", "NNS"))
 
 
 def standalone(sent: TokenSpan) -> Doc:
