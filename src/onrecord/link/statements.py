@@ -62,8 +62,12 @@ def content_keys(quote: str, kind: str, day: str = "") -> list[int]:
     an undated report looks up) and once for its week (what a dated one looks up)."""
     side = directness(kind)
     content = said_content(quote)
-    return sorted({stable_hash("content", side, word) for word in content}
-                  | {stable_hash("content", side, word, week_of(day)) for word in content})
+    return sorted({content_key(side, word) for word in content} | {content_key(side, word, week_of(day)) for word in content})
+
+
+def content_key(side: str, word: str, *week: str) -> int:
+    """The key of a content word of a wording of ``side`` ('direct' or 'reported'), for any day or one ``week``."""
+    return stable_hash("content", side, word, *week)
 
 
 def week_of(day: str) -> str:
@@ -79,9 +83,9 @@ def paraphrase_lookup(quote: str, kind: str, day: str = "") -> list[int]:
     side = "reported" if directness(kind) == "direct" else "direct"
     content = said_content(quote)
     if not day:
-        return sorted(stable_hash("content", side, word) for word in content)
+        return sorted(content_key(side, word) for word in content)
     weeks = {week_of(edge) for edge in story_window(day)} | {week_of(day), "undated"}
-    return sorted(stable_hash("content", side, word, week) for word in content for week in weeks)
+    return sorted(content_key(side, word, week) for word in content for week in weeks)
 
 
 def shares_gram(a: str, b: str) -> bool:

@@ -262,14 +262,21 @@ class SqlStatements:
         self.new.clear()
 
 
-def index_report_weeks(db: sqlite3.Connection) -> None:
-    """Each known speaker's report indexed by its content words in its week too (a store made before schema 8
-    has only the keys of any day): the keys linking it now would write."""
+def index_stored_wordings(db: sqlite3.Connection) -> None:
+    """Each merged statement's wordings (its reports' quotes, normalised) and their keys, under its person, as
+    linking the reports writes them: for a restored store, and for one made before schema 8 (which has the
+    content keys of any day, not of each report's week)."""
     index = SqlStatements(db)
-    rows = db.execute("SELECT s.merged_id, s.person_id, s.quote, s.kind, a.published FROM statements s"
-                      " JOIN articles a ON a.id = s.article_id WHERE s.merged_id IS NOT NULL AND s.person_id IS NOT NULL")
-    for merged, person, quote, kind, published in rows.fetchall():
-        index.add_wording(merged, person, quote, normalise_quote(quote), kind, report_day(published))
+    for merged, person, quote, kind, published in stored_reports(db, "s.merged_id, s.person_id, s.quote, s.kind, a.published"):
+        index.add_wording(merged, person or 0, quote, normalise_quote(quote), kind, report_day(published))
+
+
+def stored_reports(db: sqlite3.Connection, columns: str, order: str = "s.id") -> Iterator[tuple]:
+    """The statements that report a merged statement, with their articles, read in pages."""
+    cursor = db.execute(f"SELECT {columns} FROM statements s JOIN articles a ON a.id = s.article_id"
+                        f" WHERE s.merged_id IS NOT NULL ORDER BY {order}")
+    while rows := cursor.fetchmany(1000):
+        yield from rows
 
 
 def link_statement(db: sqlite3.Connection, statement_id: int, person_id: int | None, quote: str, kind: str,

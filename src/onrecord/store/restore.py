@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
@@ -23,7 +22,8 @@ from ..link.stories import report_day
 from ..model import Article
 from ..read import shown
 from . import Store
-from .linking import SqlStatements, class_reports, link_stored_articles, name_words, note_passages, store_sketch
+from .linking import (class_reports, index_stored_wordings, link_stored_articles, name_words, note_passages,
+                      store_sketch, stored_reports)
 
 
 def columns_of(table: str) -> list[str]:
@@ -132,23 +132,13 @@ def index_articles(store: Store) -> None:
 def index_wordings(db: sqlite3.Connection) -> None:
     """Each merged statement's wordings (its reports' quotes, normalised) and their keys, under its person; and
     its reports classed (an export holds the classes, but one made before schema 7 does not)."""
-    wordings = SqlStatements(db)
-    for merged, person, quote, kind, published in reports(db, "s.merged_id, s.person_id, s.quote, s.kind, a.published"):
-        wordings.add_wording(merged, person or 0, quote, normalise_quote(quote), kind, report_day(published))
+    index_stored_wordings(db)
     for (merged,) in db.execute("SELECT id FROM merged_statements").fetchall():
         class_reports(db, merged)
 
 
 def index_report_days(db: sqlite3.Connection) -> None:
     """One report per day of each merged statement; that day's reports share a story, so any stands for them."""
-    for merged, article_id, published in reports(db, "s.merged_id, a.id, a.published", "s.merged_id, a.id"):
+    for merged, article_id, published in stored_reports(db, "s.merged_id, a.id, a.published", "s.merged_id, a.id"):
         db.execute("INSERT OR IGNORE INTO statement_days (merged_id, day, article_id) VALUES (?, ?, ?)",
                    (merged, report_day(published), article_id))
-
-
-def reports(db: sqlite3.Connection, columns: str, order: str = "s.id") -> Iterator[tuple]:
-    """The statements that report a merged statement, with their articles, read in pages."""
-    cursor = db.execute(f"SELECT {columns} FROM statements s JOIN articles a ON a.id = s.article_id"
-                        f" WHERE s.merged_id IS NOT NULL ORDER BY {order}")
-    while rows := cursor.fetchmany(1000):
-        yield from rows

@@ -244,7 +244,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # Work a migration needs beyond SQL: versions 5 and 7 link the articles already stored again (7 for its statements,
 # but the stories their old merges made go too), with today's rules, so it runs once every migration's SQL has
 # made today's schema; 8 adds keys that linking again would write too.
-BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_articles, 8: linking.index_report_weeks}
+BACKFILLS = {5: linking.link_stored_articles, 7: linking.link_stored_articles, 8: linking.index_stored_wordings}
 
 
 BUSY_SECONDS = 30  # how long a connection waits for another process's lock before giving up
